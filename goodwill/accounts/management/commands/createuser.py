@@ -1,0 +1,59 @@
+import getpass
+import sys
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from goodwill.accounts import services
+
+
+class Command(BaseCommand):
+    help = """Create a user, and optionally a workspace they own.
+
+    The password is asked for (or read from standard input with --password-stdin).
+    Example: goodwill createuser ana@example.com --name "Ana Ruiz" --workspace "Ruiz Bookkeeping"
+    Example: echo 'a long passphrase' | goodwill createuser ops@example.com --staff --password-stdin
+    """
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("email")
+        parser.add_argument("--name", default="", help="The user's name.")
+        parser.add_argument("--workspace", default="", help="Create a workspace with this name.")
+        parser.add_argument("--time-zone", default="", help="The workspace's time zone.")
+        parser.add_argument(
+            "--staff", action="store_true", help="An operator (system pages, admin)."
+        )
+        parser.add_argument(
+            "--password-stdin", action="store_true", help="Read the password from stdin."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        password = self._password(options["password_stdin"])
+        try:
+            with transaction.atomic():
+                user = services.user_create(
+                    email=options["email"],
+                    password=password,
+                    name=options["name"],
+                    is_staff=options["staff"],
+                )
+                if options["workspace"]:
+                    workspace = services.workspace_create(
+                        owner=user, name=options["workspace"], time_zone=options["time_zone"]
+                    )
+                    self.stdout.write(f"Created workspace {workspace.name} ({workspace.slug}).")
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        self.stdout.write(f"Created user {user.email}.")
+
+    def _password(self, from_stdin: bool) -> str:
+        if from_stdin:
+            return sys.stdin.readline().rstrip("\n")
+        if not sys.stdin.isatty():
+            raise CommandError("No terminal to ask for a password: use --password-stdin.")
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Password (again): "):
+            raise CommandError("The passwords do not match.")
+        return first

@@ -1,0 +1,122 @@
+"""The API platform: bearer-token auth, the error shape and the NinjaAPI instance for /api/v1/.
+
+Every capability adds a Router in its app's api.py and registers it in goodwill/api/urls.py.
+Operations read `request.auth` (the ApiToken) for the user and the workspace they act in, and load
+records through goodwill.core.scoping, exactly like the pages do.
+"""
+
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from goodwill.accounts import services
+from goodwill.accounts.models import ApiToken, Membership, User, Workspace
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "A token from Settings → API tokens, or `goodwill token create`."
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        api_token = services.token_authenticate(token)
+        if api_token is None:
+            return None
+        if api_token.read_only and request.method not in SAFE_METHODS:
+            raise HttpError(403, "This token is read-only.")
+        return api_token
+
+
+def token_of(request: HttpRequest) -> ApiToken:
+    return cast(ApiToken, request.auth)  # type: ignore[attr-defined]
+
+
+def workspace_of(request: HttpRequest) -> Workspace:
+    return token_of(request).workspace
+
+
+def user_of(request: HttpRequest) -> User:
+    return token_of(request).user
+
+
+def membership_of(request: HttpRequest) -> Membership:
+    token = token_of(request)
+    return Membership.objects.get(workspace=token.workspace_id, user=token.user_id)
+
+
+def require_owner(request: HttpRequest) -> None:
+    if not membership_of(request).is_owner:
+        raise HttpError(403, "Only the workspace's owners can do this.")
+
+
+api = NinjaAPI(
+    title="Goodwill API",
+    version="1",
+    description=(
+        "Goodwill's REST API. Authenticate with `Authorization: Bearer TOKEN`. "
+        'Lists are paginated as `{"items": [...], "count": N}` with `limit` and `offset`; '
+        'errors come as `{"detail": "...", "errors": [...]}`.'
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def error(
+    request: HttpRequest, status: int, detail: str, errors: list[Any] | None = None
+) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"loc": list(item.get("loc", [])), "msg": item.get("msg", ""), "type": item.get("type", "")}
+        for item in exc.errors
+    ]
+    return error(request, 422, "The request is not valid; see errors.", errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_rule_broken(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    errors: list[dict[str, Any]]
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"loc": ["body", field], "msg": message, "type": "value_error"}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [
+            {"loc": ["body"], "msg": message, "type": "value_error"} for message in exc.messages
+        ]
+    return error(request, 422, " ".join(item["msg"] for item in errors), errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = error(request, 401, "A valid token is needed: Authorization: Bearer TOKEN.")
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error(request, exc.status_code, str(exc.message))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error(request, 404, "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error(request, 403, str(exc) or "You may not do this.")

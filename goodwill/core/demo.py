@@ -1,0 +1,62 @@
+"""The demo workspace: a freelance designer's small business that shows every capability at work.
+
+`build_demo()` is idempotent: running it again refreshes the demo without duplicating anything.
+Each capability app adds its demo data in its own demo.py with `@demo_step`, receiving the
+workspace and its owner.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
+
+from goodwill.accounts.models import Membership, Role, User, Workspace, default_business_hours
+
+DEMO_EMAIL = "demo@goodwill.local"
+DEMO_PASSWORD = "demo"
+DEMO_ASSISTANT_EMAIL = "assistant@goodwill.local"
+DEMO_SLUG = "lindqvist-design"
+
+type DemoStep = Callable[[Workspace, User], Any]
+DEMO_STEPS: list[DemoStep] = []
+
+
+def demo_step(step: DemoStep) -> DemoStep:
+    DEMO_STEPS.append(step)
+    return step
+
+
+def _demo_user(email: str, name: str) -> User:
+    user, created = User.objects.get_or_create(email=email, defaults={"name": name})
+    if created or not user.check_password(DEMO_PASSWORD):
+        # The demo password is deliberately weak and documented, so it skips the strength rules.
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+def build_demo() -> Workspace:
+    autodiscover_modules("demo")
+    with transaction.atomic():
+        owner = _demo_user(DEMO_EMAIL, "Maya Lindqvist")
+        assistant = _demo_user(DEMO_ASSISTANT_EMAIL, "Sam Okafor")
+        hours = default_business_hours()
+        hours["friday"] = ["09:00", "13:00"]
+        workspace, _ = Workspace.objects.update_or_create(
+            slug=DEMO_SLUG,
+            defaults={
+                "name": "Lindqvist Design Studio",
+                "time_zone": "Europe/Stockholm",
+                "business_hours": hours,
+            },
+        )
+        Membership.objects.update_or_create(
+            workspace=workspace, user=owner, defaults={"role": Role.OWNER}
+        )
+        Membership.objects.update_or_create(
+            workspace=workspace, user=assistant, defaults={"role": Role.ASSISTANT}
+        )
+        for step in DEMO_STEPS:
+            step(workspace, owner)
+    return workspace

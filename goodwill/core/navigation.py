@@ -1,0 +1,19 @@
+"""The capability areas in the main navigation.
+
+An area appears here only once it has a working page, so no link leads to a page that is not
+built yet. Each capability app adds its entry when it lands.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    code: str  # the capability letter of PRODUCT.md, for the dashboard and the docs
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem("Dashboard", "core:dashboard", ""),
+]

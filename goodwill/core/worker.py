@@ -1,0 +1,175 @@
+"""The background worker: queued jobs (django.tasks on the database) and periodic sweeps.
+
+`goodwill worker` runs `WorkerLoop.run_forever()`. Each round it beats its heartbeat, runs the
+sweeps that are due and then the queued jobs; every step is a function a test can call once.
+Several workers may run at once: jobs are claimed by django-tasks-db under a row lock, and sweeps
+by a conditional UPDATE that only one worker can win.
+"""
+
+import logging
+import os
+import signal
+import socket
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import FrameType
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.db.models import F
+from django.tasks import TaskResultStatus
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from goodwill.core.models import SweepState, WorkerHeartbeat
+
+logger = logging.getLogger("goodwill.worker")
+
+type SweepFunction = Callable[[datetime], Any]
+
+
+@dataclass(frozen=True)
+class Sweep:
+    name: str
+    every: timedelta
+    function: SweepFunction
+
+
+SWEEPS: dict[str, Sweep] = {}
+
+
+def sweep(name: str, *, every: timedelta) -> Callable[[SweepFunction], SweepFunction]:
+    """Register a periodic sweep. It is given the current time and must be idempotent, and must
+    catch up by itself on what fell due while no worker ran."""
+
+    def register(function: SweepFunction) -> SweepFunction:
+        SWEEPS[name] = Sweep(name=name, every=every, function=function)
+        return function
+
+    return register
+
+
+def sweep_claim(item: Sweep, now: datetime) -> bool:
+    """True when this worker won the right to run *item* now (exactly one worker does)."""
+    SweepState.objects.get_or_create(name=item.name, defaults={"next_run_at": now})
+    won = SweepState.objects.filter(name=item.name, next_run_at__lte=now).update(
+        next_run_at=now + item.every, last_started_at=now
+    )
+    return won == 1
+
+
+def sweep_run(item: Sweep, now: datetime) -> bool:
+    """Run *item* if it is due and this worker claims it; record how it ended."""
+    if not sweep_claim(item, now):
+        return False
+    error = ""
+    try:
+        item.function(now)
+    except Exception:
+        logger.exception("Sweep %s failed", item.name, extra={"sweep": item.name})
+        error = traceback.format_exc()
+    SweepState.objects.filter(name=item.name).update(
+        last_finished_at=timezone.now(), last_error=error[-5000:]
+    )
+    return True
+
+
+def sweeps_run_due(now: datetime) -> list[str]:
+    return [item.name for item in list(SWEEPS.values()) if sweep_run(item, now)]
+
+
+def heartbeat_beat(worker_id: str, *, jobs_run: int = 0) -> None:
+    updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(
+        last_seen_at=timezone.now(), jobs_run=F("jobs_run") + jobs_run, stopped_at=None
+    )
+    if not updated:
+        WorkerHeartbeat.objects.create(
+            worker_id=worker_id, hostname=socket.gethostname()[:255], pid=os.getpid()
+        )
+
+
+def heartbeat_stop(worker_id: str) -> None:
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).update(stopped_at=timezone.now())
+
+
+def worker_status(now: datetime | None = None) -> dict[str, Any]:
+    """What /healthz and the system page say about the workers and the queue."""
+    now = now or timezone.now()
+    stale_before = now - timedelta(seconds=settings.WORKER_STALE_SECONDS)
+    latest = WorkerHeartbeat.objects.order_by("-last_seen_at").first()
+    alive = WorkerHeartbeat.objects.filter(last_seen_at__gte=stale_before, stopped_at=None)
+    return {
+        "alive": alive.exists(),
+        "workers_alive": alive.count(),
+        "last_seen_at": latest.last_seen_at.isoformat() if latest else None,
+        "seconds_since_last_seen": (
+            max(0, int((now - latest.last_seen_at).total_seconds())) if latest else None
+        ),
+        "jobs_waiting": DBTaskResult.objects.ready().count(),
+        "jobs_failed_24h": DBTaskResult.objects.filter(
+            status=TaskResultStatus.FAILED, finished_at__gte=now - timedelta(hours=24)
+        ).count(),
+    }
+
+
+def jobs_run_ready(worker_id: str, *, limit: int = 100) -> int:
+    """Run up to *limit* ready jobs, one after another; returns how many ran."""
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=limit,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+    worker.run()
+    return worker._run_tasks
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()[:60]}-{os.getpid()}-{int(time.time())}"
+
+
+class WorkerLoop:
+    def __init__(self, *, worker_id: str | None = None, poll_seconds: float | None = None) -> None:
+        self.worker_id = worker_id or new_worker_id()
+        self.poll_seconds = poll_seconds or settings.WORKER_POLL_SECONDS
+        self.running = True
+
+    def run_once(self) -> int:
+        """One round: heartbeat, due sweeps, ready jobs. Returns the number of jobs run."""
+        close_old_connections()
+        heartbeat_beat(self.worker_id)
+        sweeps_run_due(timezone.now())
+        jobs = jobs_run_ready(self.worker_id)
+        if jobs:
+            heartbeat_beat(self.worker_id, jobs_run=jobs)
+        return jobs
+
+    def stop(self, signum: int, frame: FrameType | None) -> None:
+        logger.info("Worker %s stopping after the current job", self.worker_id)
+        self.running = False
+
+    def run_forever(self) -> None:
+        signal.signal(signal.SIGINT, self.stop)
+        signal.signal(signal.SIGTERM, self.stop)
+        logger.info("Worker %s started", self.worker_id, extra={"worker_id": self.worker_id})
+        try:
+            while self.running:
+                if self.run_once() == 0:
+                    self._sleep()
+        finally:
+            heartbeat_stop(self.worker_id)
+            logger.info("Worker %s stopped", self.worker_id, extra={"worker_id": self.worker_id})
+
+    def _sleep(self) -> None:
+        deadline = time.monotonic() + self.poll_seconds
+        while self.running and time.monotonic() < deadline:
+            time.sleep(min(0.2, self.poll_seconds))

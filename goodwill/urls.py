@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from goodwill.api.platform import api
+from goodwill.core import views as core_views
+
+# Importing the routers registers them on the API before its URLs are built.
+import goodwill.api.urls  # noqa: F401  isort: skip
+
+admin.site.site_header = "Goodwill operations"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("goodwill.accounts.urls")),
+    path("", include("goodwill.core.urls")),
+]
+
+handler400 = "goodwill.core.views.bad_request"
+handler403 = "goodwill.core.views.permission_denied"
+handler404 = "goodwill.core.views.page_not_found"
+handler500 = "goodwill.core.views.server_error"
