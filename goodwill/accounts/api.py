@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from goodwill.accounts import services
@@ -101,14 +101,14 @@ def tokens_list(request: HttpRequest) -> "list[ApiToken]":
 
 
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="Create a token for yourself")
-def tokens_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def tokens_create(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
     token, raw = services.token_create(
         workspace=workspace_of(request),
         user=user_of(request),
         name=payload.name,
         read_only=payload.read_only,
     )
-    return 201, {**token_out(token), "token": raw}
+    return Status(201, {**token_out(token), "token": raw})
 
 
 def _visible_token(request: HttpRequest, token_id: int) -> ApiToken:
@@ -124,6 +124,6 @@ def tokens_get(request: HttpRequest, token_id: int) -> dict[str, object]:
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Revoke a token")
-def tokens_revoke(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def tokens_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     services.token_revoke(_visible_token(request, token_id))
-    return 204, None
+    return Status(204, None)

@@ -19,12 +19,13 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections
 from django.db.models import F
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
 from goodwill.core.models import SweepState, WorkerHeartbeat
 
@@ -117,9 +118,25 @@ def worker_status(now: datetime | None = None) -> dict[str, Any]:
     }
 
 
+def job_claim(worker_id: str) -> "DBTaskResult[Any, Any] | None":
+    """Claim the next ready job for this worker, or None. The row lock (an exclusive transaction
+    on SQLite) makes sure no two workers claim the same job."""
+    ready = DBTaskResult.objects.ready().filter(backend_name="default")
+    with exclusive_transaction(ready.db):
+        try:
+            job = ready.get_locked()
+        except OperationalError as error:
+            if is_locked_database_exception(error):
+                return None
+            raise
+        if job is not None:
+            job.claim(worker_id)
+    return job
+
+
 def jobs_run_ready(worker_id: str, *, limit: int = 100) -> int:
     """Run up to *limit* ready jobs, one after another; returns how many ran."""
-    worker = Worker(
+    runner = Worker(
         queue_names=["*"],
         interval=0,
         batch=True,
@@ -129,8 +146,12 @@ def jobs_run_ready(worker_id: str, *, limit: int = 100) -> int:
         worker_id=worker_id,
         excluded_queue_names=[],
     )
-    worker.run()
-    return worker._run_tasks
+    ran = 0
+    while ran < limit and (job := job_claim(worker_id)) is not None:
+        # run_task records success or failure on the job row; it never raises.
+        runner.run_task(job)
+        ran += 1
+    return ran
 
 
 def new_worker_id() -> str:
@@ -145,7 +166,6 @@ class WorkerLoop:
 
     def run_once(self) -> int:
         """One round: heartbeat, due sweeps, ready jobs. Returns the number of jobs run."""
-        close_old_connections()
         heartbeat_beat(self.worker_id)
         sweeps_run_due(timezone.now())
         jobs = jobs_run_ready(self.worker_id)
@@ -163,6 +183,8 @@ class WorkerLoop:
         logger.info("Worker %s started", self.worker_id, extra={"worker_id": self.worker_id})
         try:
             while self.running:
+                # Like a request: drop a connection the database closed or that is too old.
+                close_old_connections()
                 if self.run_once() == 0:
                     self._sleep()
         finally:

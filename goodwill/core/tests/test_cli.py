@@ -1,0 +1,57 @@
+import io
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command, get_commands, load_command_class
+
+from goodwill.accounts.models import Membership, User, Workspace
+from goodwill.core.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_SLUG
+
+OUR_COMMANDS = ["serve", "worker", "demo", "createuser", "token"]
+
+
+def test_the_goodwill_command_reaches_every_management_command():
+    result = subprocess.run(
+        [sys.executable, "-m", "goodwill", "help"], capture_output=True, text=True, check=True
+    )
+    for name in [*OUR_COMMANDS, "migrate", "check"]:
+        assert name in result.stdout
+
+
+@pytest.mark.parametrize("name", OUR_COMMANDS)
+def test_each_goodwill_command_has_help_with_an_example(name):
+    command = load_command_class(get_commands()[name], name)
+    assert "Example: goodwill " + name in command.help
+
+
+@pytest.mark.django_db
+def test_demo_builds_the_workspace_and_is_idempotent():
+    call_command("demo", stdout=io.StringIO())
+    counts = (User.objects.count(), Workspace.objects.count(), Membership.objects.count())
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    assert (User.objects.count(), Workspace.objects.count(), Membership.objects.count()) == counts
+    assert f"Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}" in out.getvalue()
+    owner = User.objects.get(email=DEMO_EMAIL)
+    assert owner.check_password(DEMO_PASSWORD)
+    membership = Membership.objects.get(user=owner)
+    assert membership.workspace.slug == DEMO_SLUG
+    assert membership.is_owner
+
+
+@pytest.mark.django_db
+def test_demo_if_new_leaves_an_existing_installation_alone():
+    User.objects.create_user("someone@example.com", "a long enough password")
+    call_command("demo", "--if-new", stdout=io.StringIO())
+    assert not Workspace.objects.filter(slug=DEMO_SLUG).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_owner_can_sign_in_and_reach_the_dashboard(client):
+    call_command("demo", stdout=io.StringIO())
+    response = client.post(
+        "/accounts/login/", {"email": DEMO_EMAIL, "password": DEMO_PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    assert b"Lindqvist Design Studio" in response.content

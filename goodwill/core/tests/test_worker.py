@@ -1,0 +1,151 @@
+from datetime import timedelta
+
+from django.core import mail
+from django.db import transaction
+from django.tasks import TaskResultStatus
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from goodwill.core import worker
+from goodwill.core.models import SweepState, WorkerHeartbeat
+from goodwill.core.tasks import send_test_email
+from goodwill.core.testing import GoodwillTestCase
+
+
+class Boom(Exception):
+    pass
+
+
+class JobTests(GoodwillTestCase):
+    def test_it_runs_a_committed_job_once(self):
+        send_test_email.enqueue("dan@ortiz.example")
+        assert worker.jobs_run_ready("test-worker") == 1
+        assert [m.to for m in mail.outbox] == [["dan@ortiz.example"]]
+        assert worker.jobs_run_ready("test-worker") == 0
+        assert len(mail.outbox) == 1
+        assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
+
+    def test_a_job_enqueued_in_a_rolled_back_transaction_never_runs(self):
+        with self.assertRaises(Boom), transaction.atomic():
+            send_test_email.enqueue("dan@ortiz.example")
+            raise Boom
+        assert worker.jobs_run_ready("test-worker") == 0
+        assert mail.outbox == []
+        assert not DBTaskResult.objects.exists()
+
+    def test_it_records_a_failed_job_and_goes_on(self):
+        with override_settings(MAILERS={"default": {"BACKEND": "goodwill.missing.Backend"}}):
+            send_test_email.enqueue("dan@ortiz.example")
+            assert worker.jobs_run_ready("test-worker") == 1
+        assert DBTaskResult.objects.get().status == TaskResultStatus.FAILED
+        assert worker.worker_status()["jobs_failed_24h"] == 1
+
+    def test_worker_loop_round_beats_runs_sweeps_and_jobs(self):
+        send_test_email.enqueue("ava@ortiz.example")
+        loop = worker.WorkerLoop(worker_id="loop-1", poll_seconds=1)
+        assert loop.run_once() == 1
+        beat = WorkerHeartbeat.objects.get(worker_id="loop-1")
+        assert beat.jobs_run == 1
+        assert set(SweepState.objects.values_list("name", flat=True)) >= {
+            "prune-finished-jobs",
+            "prune-housekeeping",
+        }
+
+
+class SweepTests(GoodwillTestCase):
+    def setUp(self):
+        self.calls: list[object] = []
+        self.item = worker.Sweep(
+            name="test-sweep", every=timedelta(minutes=5), function=self.calls.append
+        )
+
+    def test_only_one_of_two_workers_claims_a_due_sweep(self):
+        now = timezone.now()
+        assert worker.sweep_run(self.item, now) is True
+        assert worker.sweep_run(self.item, now) is False
+        assert self.calls == [now]
+
+    def test_it_runs_again_when_due_and_catches_up_once_after_downtime(self):
+        now = timezone.now()
+        worker.sweep_run(self.item, now)
+        assert worker.sweep_run(self.item, now + timedelta(minutes=4)) is False
+        much_later = now + timedelta(days=3)
+        assert worker.sweep_run(self.item, much_later) is True
+        assert worker.sweep_run(self.item, much_later) is False
+        assert self.calls == [now, much_later]
+        state = SweepState.objects.get(name="test-sweep")
+        assert state.next_run_at == much_later + timedelta(minutes=5)
+
+    def test_a_failing_sweep_records_its_error_and_is_retried_next_time(self):
+        def fail(now):
+            raise RuntimeError("disk full")
+
+        item = worker.Sweep(name="failing", every=timedelta(minutes=1), function=fail)
+        now = timezone.now()
+        assert worker.sweep_run(item, now) is True
+        state = SweepState.objects.get(name="failing")
+        assert "disk full" in state.last_error
+        assert state.last_finished_at is not None
+        assert worker.sweep_run(item, now + timedelta(minutes=1)) is True
+
+    def test_housekeeping_prunes_old_successful_jobs_but_keeps_failed_ones(self):
+        old = timezone.now() - timedelta(days=31)
+        for status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED):
+            result = send_test_email.enqueue("x@example.com")
+            DBTaskResult.objects.filter(id=result.id).update(status=status, finished_at=old)
+        from goodwill.core.sweeps import prune_finished_jobs
+
+        assert prune_finished_jobs(timezone.now()) == 1
+        assert DBTaskResult.objects.get().status == TaskResultStatus.FAILED
+
+
+class HealthTests(GoodwillTestCase):
+    def test_healthz_reports_the_database_and_no_worker(self):
+        response = self.client.get("/healthz")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["database"] == "ok"
+        assert body["worker"]["alive"] is False
+        assert body["worker"]["last_seen_at"] is None
+
+    def test_healthz_reports_a_live_worker_and_the_queue(self):
+        worker.heartbeat_beat("w-1")
+        send_test_email.enqueue("dan@ortiz.example")
+        body = self.client.get("/healthz").json()
+        assert body["worker"]["alive"] is True
+        assert body["worker"]["workers_alive"] == 1
+        assert body["worker"]["jobs_waiting"] == 1
+
+    def test_a_silent_or_stopped_worker_is_reported_down(self):
+        worker.heartbeat_beat("w-1")
+        WorkerHeartbeat.objects.update(last_seen_at=timezone.now() - timedelta(minutes=10))
+        assert worker.worker_status()["alive"] is False
+        worker.heartbeat_beat("w-2")
+        worker.heartbeat_stop("w-2")
+        assert worker.worker_status()["alive"] is False
+
+    def test_the_system_page_is_for_operators_only(self):
+        worker.heartbeat_beat("w-1")
+        self.login(self.owner)
+        assert self.client.get("/system/").status_code == 302
+        self.owner.is_staff = True
+        self.owner.save()
+        response = self.client.get("/system/")
+        assert response.status_code == 200
+        self.assertContains(response, "w-1")
+        self.assertContains(response, "Jobs waiting")
+
+    def test_the_dashboard_shows_whether_reminders_can_go_out(self):
+        self.login(self.owner)
+        self.assertContains(self.client.get("/"), "Reminders engine is not running")
+        worker.heartbeat_beat("w-1")
+        self.assertContains(self.client.get("/"), "Reminders engine is running")
+
+    def test_the_test_email_button_queues_a_message_to_the_user(self):
+        self.login(self.assistant)
+        response = self.client.post("/system/test-email/")
+        assert response.status_code == 302
+        worker.jobs_run_ready("test-worker")
+        assert mail.outbox[0].to == [self.assistant.email]
+        assert mail.outbox[0].subject == "Goodwill test e-mail"
