@@ -1,10 +1,15 @@
+import json
+import logging
 import os
 import stat
+import subprocess
+import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
+from goodwill.core.logging import JsonFormatter
 from goodwill.env import (
     env_bool,
     env_choice,
@@ -107,3 +112,35 @@ def test_it_runs_sqlite_in_wal_mode_with_foreign_keys():
         cursor.execute("PRAGMA foreign_keys")
         assert cursor.fetchone()[0] == 1
     assert connection.settings_dict["NAME"].endswith("test.sqlite3")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DATABASE_URL", "mysql://root@localhost/goodwill", "must be a sqlite:// or postgres://"),
+        ("DEBUG", "maybe", "DEBUG='maybe' is not a boolean"),
+        ("EMAIL_URL", "carrier-pigeon://coop", "not supported"),
+        ("TIME_ZONE", "Atlantis/Capital", "not a known time zone"),
+        ("LOG_FORMAT", "xml", "must be one of"),
+    ],
+)
+def test_a_bad_setting_stops_start_up_with_a_clear_message(tmp_path, variable, value, message):
+    env = {**os.environ, "GOODWILL_DATA_DIR": str(tmp_path), "DATABASE_URL": "", variable: value}
+    result = subprocess.run(
+        [sys.executable, "-m", "goodwill", "check"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_json_logs_carry_the_extra_fields():
+    record = logging.LogRecord(
+        "goodwill.request", logging.INFO, __file__, 1, "GET %s", ("/",), None
+    )
+    record.status = 200
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["message"] == "GET /"
+    assert entry["level"] == "info"
+    assert entry["logger"] == "goodwill.request"
+    assert entry["status"] == 200
+    assert entry["time"].endswith("+00:00")
