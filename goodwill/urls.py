@@ -1,11 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from goodwill.api.platform import api
+from goodwill.api.urls import api
 from goodwill.core import views as core_views
-
-# Importing the routers registers them on the API before its URLs are built.
-import goodwill.api.urls  # noqa: F401  isort: skip
 
 admin.site.site_header = "Goodwill operations"
 

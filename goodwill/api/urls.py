@@ -1,6 +1,8 @@
-"""Registers every capability's router on the one API instance. Imported once, by goodwill.urls."""
+"""The one API instance with every capability's router registered on it."""
 
 from goodwill.accounts.api import router as accounts_router
 from goodwill.api.platform import api
 
 api.add_router("/", accounts_router)
+
+__all__ = ["api"]
