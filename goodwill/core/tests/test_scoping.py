@@ -1,3 +1,6 @@
+import ast
+from pathlib import Path
+
 from django.apps import apps
 from django.http import Http404
 
@@ -53,3 +56,30 @@ class ScopingTests(GoodwillTestCase):
         assert issubclass(ApiToken, WorkspaceOwned)
         self.other_workspace.delete()
         assert not ApiToken.objects.filter(user=self.outsider).exists()
+
+
+def workspace_owned_model_names() -> set[str]:
+    return {
+        model.__name__
+        for model in apps.get_models()
+        if issubclass(model, WorkspaceOwned) and model.__module__.startswith("goodwill.")
+    }
+
+
+def test_views_and_api_never_query_workspace_data_around_the_scoping_helpers():
+    """Pages and API operations must reach workspace data through scoped()/get_scoped_or_404(),
+    never through Model.objects, where forgetting the workspace filter would go unnoticed."""
+    names = workspace_owned_model_names()
+    offenders = []
+    for path in sorted(Path(__file__).resolve().parents[2].glob("*/*.py")):
+        if path.stem not in {"views", "api"}:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in {"objects", "_default_manager"}
+                and isinstance(node.value, ast.Name)
+                and node.value.id in names
+            ):
+                offenders.append(f"{path.parent.name}/{path.name}:{node.lineno} {node.value.id}")
+    assert offenders == []
