@@ -10,17 +10,25 @@ TIME_ZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
 
 
 class LoginForm(forms.Form):
-    email = forms.EmailField(label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True}))
-    password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput)
+    email = forms.EmailField(
+        label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class SignupForm(forms.Form):
     name = forms.CharField(label="Your name", max_length=150)
-    email = forms.EmailField(label="E-mail")
+    email = forms.EmailField(
+        label="E-mail", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     password = forms.CharField(
         label="Password",
         strip=False,
-        widget=forms.PasswordInput,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 10 characters, not a common password.",
     )
     workspace_name = forms.CharField(
