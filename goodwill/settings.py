@@ -82,7 +82,9 @@ TEMPLATES = [
 # Databases: SQLite in the data directory unless DATABASE_URL names another.
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'goodwill.sqlite3'}"
 try:
-    _database = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    _database = dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0)
+    )
 except ValueError as error:
     raise ImproperlyConfigured(f"DATABASE_URL is not understood: {error}") from None
 if _database["ENGINE"] == "django.db.backends.sqlite3":
@@ -165,7 +167,7 @@ if env_bool("SECURE_PROXY", False):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_SSL_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # No inline script or style anywhere: every script and stylesheet is a static file.
 SECURE_CSP = {

@@ -25,7 +25,6 @@ from goodwill.accounts.models import (
     hash_token,
     validate_business_hours,
 )
-from goodwill.env import env_time_zone
 
 # Write last_used_at at most this often, so reading the API does not turn every call into a write.
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
@@ -81,7 +80,7 @@ def workspace_create(*, owner: User, name: str, time_zone: str = "") -> Workspac
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Give the workspace a name."})
-    time_zone = time_zone or env_time_zone("TIME_ZONE", "UTC")
+    time_zone = time_zone or settings.TIME_ZONE
     validate_time_zone(time_zone)
     with transaction.atomic():
         workspace = Workspace.objects.create(

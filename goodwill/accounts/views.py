@@ -65,7 +65,10 @@ def login(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             email, ip = form.cleaned_data["email"], client_ip(request)
             if services.login_is_locked(email=email, ip_address=ip):
-                form.add_error(None, "Too many failed attempts. Wait 15 minutes and try again.")
+                minutes = max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
+                form.add_error(
+                    None, f"Too many failed attempts. Wait {minutes} minutes and try again."
+                )
                 status = 429
             else:
                 user = authenticate(

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from django.contrib.sessions.models import Session
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -26,3 +27,5 @@ def prune_finished_jobs(now: datetime) -> int:
 def prune_housekeeping(now: datetime) -> None:
     LoginFailure.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
     WorkerHeartbeat.objects.filter(last_seen_at__lt=now - KEEP_STOPPED_HEARTBEATS).delete()
+    # Sessions live in the database; expired ones are never read again, only kept.
+    Session.objects.filter(expire_date__lt=now).delete()

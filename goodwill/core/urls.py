@@ -7,5 +7,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("system/", views.system, name="system"),
-    path("system/test-email/", views.test_email, name="test_email"),
+    path("accounts/me/test-email/", views.test_email, name="test_email"),
 ]

@@ -5,7 +5,7 @@ from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from goodwill.accounts.access import WorkspaceRequest, member_required
 from goodwill.core.models import SweepState, WorkerHeartbeat
@@ -13,7 +13,7 @@ from goodwill.core.tasks import send_test_email
 from goodwill.core.worker import worker_status
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitors: 200 while the database answers, 503 when it does not."""
@@ -50,7 +50,7 @@ def test_email(request: WorkspaceRequest) -> HttpResponse:
         request,
         f"A test e-mail to {request.user.email} is queued. It arrives once the worker sends it.",
     )
-    return redirect("core:dashboard")
+    return redirect("accounts:account")
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -62,6 +62,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found.", "errors": []}, status=404)
     return render(request, "404.html", status=404)
 
 

@@ -134,8 +134,11 @@ def job_claim(worker_id: str) -> "DBTaskResult[Any, Any] | None":
     return job
 
 
-def jobs_run_ready(worker_id: str, *, limit: int = 100) -> int:
-    """Run up to *limit* ready jobs, one after another; returns how many ran."""
+def jobs_run_ready(
+    worker_id: str, *, limit: int = 100, keep_going: Callable[[], bool] = lambda: True
+) -> int:
+    """Run up to *limit* ready jobs, one after another, while keep_going() says so.
+    Returns how many ran."""
     runner = Worker(
         queue_names=["*"],
         interval=0,
@@ -147,7 +150,7 @@ def jobs_run_ready(worker_id: str, *, limit: int = 100) -> int:
         excluded_queue_names=[],
     )
     ran = 0
-    while ran < limit and (job := job_claim(worker_id)) is not None:
+    while ran < limit and keep_going() and (job := job_claim(worker_id)) is not None:
         # run_task records success or failure on the job row; it never raises.
         runner.run_task(job)
         ran += 1
@@ -168,7 +171,7 @@ class WorkerLoop:
         """One round: heartbeat, due sweeps, ready jobs. Returns the number of jobs run."""
         heartbeat_beat(self.worker_id)
         sweeps_run_due(timezone.now())
-        jobs = jobs_run_ready(self.worker_id)
+        jobs = jobs_run_ready(self.worker_id, keep_going=lambda: self.running)
         if jobs:
             heartbeat_beat(self.worker_id, jobs_run=jobs)
         return jobs

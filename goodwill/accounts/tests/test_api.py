@@ -138,3 +138,10 @@ class OpenApiTests(GoodwillTestCase):
         response = self.client.get("/api/v1/docs")
         assert response.status_code == 200
         self.assertContains(response, "swagger-ui")
+
+
+class UnknownPathTests(GoodwillTestCase):
+    def test_an_unknown_api_path_is_a_json_404(self):
+        response = self.api("GET", "no-such-thing")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found.", "errors": []}

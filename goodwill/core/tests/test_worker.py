@@ -144,8 +144,45 @@ class HealthTests(GoodwillTestCase):
 
     def test_the_test_email_button_queues_a_message_to_the_user(self):
         self.login(self.assistant)
-        response = self.client.post("/system/test-email/")
+        response = self.client.post("/accounts/me/test-email/")
         assert response.status_code == 302
         worker.jobs_run_ready("test-worker")
         assert mail.outbox[0].to == [self.assistant.email]
         assert mail.outbox[0].subject == "Goodwill test e-mail"
+
+
+class WorkerStopTests(GoodwillTestCase):
+    def test_a_stopping_worker_runs_no_further_job(self):
+        send_test_email.enqueue("dan@ortiz.example")
+        send_test_email.enqueue("ava@ortiz.example")
+        answers = iter([True, False])
+        assert worker.jobs_run_ready("w", keep_going=lambda: next(answers)) == 1
+        assert worker.worker_status()["jobs_waiting"] == 1
+
+    def test_worker_once_reports_itself_stopped(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        out = StringIO()
+        call_command("worker", "--once", stdout=out)
+        assert "Ran 0 job(s)." in out.getvalue()
+        assert WorkerHeartbeat.objects.get().stopped_at is not None
+        assert worker.worker_status()["alive"] is False
+
+    def test_housekeeping_drops_expired_sessions(self):
+        from django.contrib.sessions.models import Session
+
+        from goodwill.core.sweeps import prune_housekeeping
+
+        self.login(self.owner)
+        Session.objects.create(
+            session_key="old", session_data="", expire_date=timezone.now() - timedelta(days=1)
+        )
+        prune_housekeeping(timezone.now())
+        assert list(Session.objects.values_list("session_key", flat=True)) != []
+        assert not Session.objects.filter(session_key="old").exists()
+
+    def test_healthz_answers_head_requests(self):
+        assert self.client.head("/healthz").status_code == 200
+        assert self.client.post("/healthz").status_code == 405

@@ -3,13 +3,14 @@ import sys
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 
 from goodwill.accounts import services
+from goodwill.core.commands import GoodwillCommand
 
 
-class Command(BaseCommand):
+class Command(GoodwillCommand):
     help = """Create a user, and optionally a workspace they own.
 
     The password is asked for (or read from standard input with --password-stdin).

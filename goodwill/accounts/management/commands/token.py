@@ -1,13 +1,14 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from goodwill.accounts import services
 from goodwill.accounts.models import Membership, User
+from goodwill.core.commands import GoodwillCommand
 
 
-class Command(BaseCommand):
+class Command(GoodwillCommand):
     help = """Create an API token for a user and print it (it is shown only once).
 
     Example: goodwill token create demo@goodwill.local --name "my script"

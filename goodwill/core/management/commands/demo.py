@@ -1,12 +1,13 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from goodwill.accounts.models import User
+from goodwill.core.commands import GoodwillCommand
 from goodwill.core.demo import DEMO_ASSISTANT_EMAIL, DEMO_EMAIL, DEMO_PASSWORD, build_demo
 
 
-class Command(BaseCommand):
+class Command(GoodwillCommand):
     help = """Create or refresh the demo workspace (safe to run again: nothing is duplicated).
 
     Example: goodwill demo

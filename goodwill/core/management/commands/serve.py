@@ -4,13 +4,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.db import connections
 
+from goodwill.core.commands import GoodwillCommand
 from goodwill.env import env_int
 
 
-class Command(BaseCommand):
+class Command(GoodwillCommand):
     help = """Migrate the database if needed, then serve Goodwill with gunicorn (production-ready).
 
     Example: goodwill serve --host 0.0.0.0 --port 8000 --workers 4
@@ -68,6 +69,8 @@ def run_gunicorn(*, bind: str, workers: int, threads: int) -> None:
             self.cfg.set("accesslog", None)  # Goodwill logs each request itself.
             self.cfg.set("graceful_timeout", 20)
             self.cfg.set("proc_name", "goodwill")
+            # One control socket per user would be shared by every server on the machine.
+            self.cfg.set("control_socket_disable", True)
             if settings.DEBUG:
                 self.cfg.set("reload", True)
 

@@ -1,11 +1,12 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
-from goodwill.core.worker import WorkerLoop
+from goodwill.core.commands import GoodwillCommand
+from goodwill.core.worker import WorkerLoop, heartbeat_stop
 
 
-class Command(BaseCommand):
+class Command(GoodwillCommand):
     help = """Run background jobs and periodic sweeps until stopped (Ctrl-C or SIGTERM).
 
     Several workers may run at once, on one machine or many, against the same database.
@@ -16,13 +17,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run one round and exit.")
         parser.add_argument(
-            "--poll", type=float, default=None, help="Seconds to wait when idle (default 2)."
+            "--poll",
+            type=float,
+            default=None,
+            help="Seconds to wait when idle (default: $WORKER_POLL_SECONDS or 2).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         loop = WorkerLoop(poll_seconds=options["poll"])
         if options["once"]:
-            jobs = loop.run_once()
+            try:
+                jobs = loop.run_once()
+            finally:
+                heartbeat_stop(loop.worker_id)
             self.stdout.write(f"Ran {jobs} job(s).")
             return
         loop.run_forever()
