@@ -58,12 +58,18 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
-def env_time_zone(name: str, default: str) -> str:
-    value = env_str(name, default)
+def is_time_zone(value: str) -> bool:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ImproperlyConfigured(f"{name}={value!r} is not a known time zone.") from None
+        return False
+    return True
+
+
+def env_time_zone(name: str, default: str) -> str:
+    value = env_str(name, default)
+    if not is_time_zone(value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a known time zone.")
     return value
 
 

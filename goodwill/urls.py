@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from goodwill.api.urls import api
 from goodwill.core import views as core_views
@@ -9,6 +10,11 @@ admin.site.site_header = "Goodwill operations"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    # The admin signs in through Goodwill's own, throttled, login page.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("", include("goodwill.accounts.urls")),
     path("", include("goodwill.core.urls")),

@@ -6,10 +6,12 @@ from typing import Concatenate, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from goodwill.accounts.models import Membership, User, Workspace
+from goodwill.accounts.models import ApiToken, Membership, User, Workspace
+from goodwill.core.scoping import get_scoped_or_404, scoped
 
 
 class WorkspaceRequest(HttpRequest):
@@ -50,3 +52,18 @@ def owner_required[**P](view: WorkspaceView[P]) -> PlainView[P]:
 
     update_wrapper(check_owner, view)
     return member_required(check_owner)
+
+
+def tokens_visible_to(membership: Membership) -> QuerySet[ApiToken]:
+    """Owners see every token of their workspace; assistants only their own."""
+    tokens = scoped(ApiToken, membership.workspace).select_related("user").order_by("-created_at")
+    if not membership.is_owner:
+        tokens = tokens.filter(user=membership.user_id)
+    return tokens
+
+
+def token_visible_or_404(membership: Membership, pk: object) -> ApiToken:
+    token = get_scoped_or_404(ApiToken, membership.workspace, pk=pk)
+    if token.user_id != membership.user_id and not membership.is_owner:
+        raise Http404("No such token.")
+    return token

@@ -6,11 +6,12 @@ The pages, the API and the CLI all call these; none of them writes these models 
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -25,6 +26,7 @@ from goodwill.accounts.models import (
     hash_token,
     validate_business_hours,
 )
+from goodwill.env import is_time_zone
 
 # Write last_used_at at most this often, so reading the API does not turn every call into a write.
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
@@ -45,12 +47,8 @@ def unique_workspace_slug(name: str) -> str:
 
 
 def validate_time_zone(value: str) -> None:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError({"time_zone": f"{value!r} is not a known time zone."}) from None
+    if not is_time_zone(value):
+        raise ValidationError({"time_zone": f"{value!r} is not a known time zone."})
 
 
 def user_create(
@@ -71,7 +69,14 @@ def user_create(
         except ValidationError as error:
             raise ValidationError({"password": error.messages}) from None
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Someone took the address between the check above and this insert.
+        raise ValidationError(
+            {"email": "An account with this e-mail address already exists."}
+        ) from None
     return user
 
 
@@ -94,11 +99,17 @@ def workspace_create(*, owner: User, name: str, time_zone: str = "") -> Workspac
 
 
 def signup(
-    *, email: str, password: str, name: str, workspace_name: str, time_zone: str = ""
+    *,
+    email: str,
+    password: str,
+    name: str,
+    workspace_name: str,
+    time_zone: str = "",
+    is_staff: bool = False,
 ) -> Membership:
     """Create a user and their workspace together: both or neither."""
     with transaction.atomic():
-        user = user_create(email=email, password=password, name=name)
+        user = user_create(email=email, password=password, name=name, is_staff=is_staff)
         workspace = workspace_create(owner=user, name=workspace_name, time_zone=time_zone)
     return Membership.objects.select_related("workspace", "user").get(
         workspace=workspace, user=user
@@ -136,8 +147,11 @@ def member_remove(membership: Membership) -> None:
     """Remove a member; their tokens for this workspace stop working at once (they are deleted)."""
     with transaction.atomic():
         if membership.is_owner:
-            owners = Membership.objects.filter(workspace=membership.workspace, role=Role.OWNER)
-            if owners.count() == 1:
+            # Lock the owners' rows, so two owners removing each other cannot both succeed.
+            owners = Membership.objects.select_for_update().filter(
+                workspace=membership.workspace, role=Role.OWNER
+            )
+            if len(owners) == 1:
                 raise ValidationError("A workspace keeps at least one owner.")
         ApiToken.objects.filter(workspace=membership.workspace, user=membership.user).delete()
         membership.delete()
@@ -194,21 +208,28 @@ def _failure_window_start() -> datetime:
     return timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
 
 
-def login_is_locked(*, email: str, ip_address: str | None) -> bool:
-    """Too many recent failures for this address, or from this IP across addresses."""
+class LoginLocked(Exception):
+    """Too many recent failed sign-ins for this address or from this IP."""
+
+
+def login_attempt(
+    request: HttpRequest | None, *, email: str, password: str, ip_address: str | None
+) -> User | None:
+    """Check a sign-in, throttled: returns the user, None for a wrong password, or raises
+    LoginLocked after too many failures (the password is then not even checked).
+
+    The attempt is written down *before* the password is checked, so parallel guesses all count;
+    a successful sign-in then forgets the address's failures.
+    """
+    email = email.strip().lower()
+    LoginFailure.objects.create(email=email[:254], ip_address=ip_address)
     recent = LoginFailure.objects.filter(created_at__gte=_failure_window_start())
     limit = settings.LOGIN_FAILURE_LIMIT
-    if recent.filter(email=email.strip().lower()).count() >= limit:
-        return True
-    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= limit * 5
-
-
-def login_failure_record(*, email: str, ip_address: str | None) -> None:
-    LoginFailure.objects.create(email=email.strip().lower()[:254], ip_address=ip_address)
-
-
-def login_failures_clear(*, email: str) -> None:
-    """A successful sign-in forgets that address's failures (and old rows of everyone)."""
-    LoginFailure.objects.filter(
-        Q(email=email.strip().lower()) | Q(created_at__lt=_failure_window_start())
-    ).delete()
+    if recent.filter(email=email[:254]).count() > limit or (
+        ip_address and recent.filter(ip_address=ip_address).count() > limit * 5
+    ):
+        raise LoginLocked
+    user = authenticate(request, username=email, password=password)
+    if user is not None:
+        LoginFailure.objects.filter(email=email[:254]).delete()
+    return user

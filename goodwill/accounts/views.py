@@ -1,8 +1,10 @@
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +17,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from goodwill.accounts import services
-from goodwill.accounts.access import WorkspaceRequest, member_required, owner_required
+from goodwill.accounts.access import (
+    WorkspaceRequest,
+    member_required,
+    owner_required,
+    token_visible_or_404,
+    tokens_visible_to,
+)
 from goodwill.accounts.forms import (
     AccountForm,
     LoginForm,
@@ -26,7 +34,7 @@ from goodwill.accounts.forms import (
     WorkspaceSettingsForm,
 )
 from goodwill.accounts.middleware import SESSION_KEY
-from goodwill.accounts.models import ApiToken, Membership, User
+from goodwill.accounts.models import Membership, User
 from goodwill.core.scoping import get_scoped_or_404, scoped
 
 
@@ -63,22 +71,23 @@ def login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            email, ip = form.cleaned_data["email"], client_ip(request)
-            if services.login_is_locked(email=email, ip_address=ip):
+            try:
+                user = services.login_attempt(
+                    request,
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password"],
+                    ip_address=client_ip(request),
+                )
+            except services.LoginLocked:
                 minutes = max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
                 form.add_error(
                     None, f"Too many failed attempts. Wait {minutes} minutes and try again."
                 )
                 status = 429
             else:
-                user = authenticate(
-                    request, username=email.lower(), password=form.cleaned_data["password"]
-                )
                 if user is None:
-                    services.login_failure_record(email=email, ip_address=ip)
                     form.add_error(None, "That e-mail address and password do not match.")
                 else:
-                    services.login_failures_clear(email=email)
                     auth_login(request, user)
                     return redirect(safe_next(request))
     context = {
@@ -234,21 +243,11 @@ def member_remove(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return redirect("accounts:members")
 
 
-def visible_tokens(request: WorkspaceRequest) -> "list[ApiToken]":
-    """Owners see every token of the workspace; assistants their own."""
-    tokens = scoped(ApiToken, request.workspace).select_related("user").order_by("-created_at")
-    if not request.membership.is_owner:
-        tokens = tokens.filter(user=request.user)
-    return list(tokens[:200])
-
-
+@never_cache
 @member_required
 def tokens(request: WorkspaceRequest) -> HttpResponse:
     form = TokenCreateForm(request.POST or None)
-    context: dict[str, object] = {"form": form}
-    status = 200
     if request.method == "POST":
-        status = 400
         if form.is_valid():
             try:
                 token, raw = services.token_create(
@@ -260,27 +259,40 @@ def tokens(request: WorkspaceRequest) -> HttpResponse:
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                context.update(new_token=token, raw_token=raw, form=TokenCreateForm())
-                status = 201
-    context["tokens"] = visible_tokens(request)
+                # Shown once, on the page the redirect leads to; a reload does not create another.
+                request.session[NEW_TOKEN_KEY] = {"id": token.pk, "raw": raw}
+                return redirect("accounts:tokens")
+        return _tokens_page(request, form, status=400)
+    return _tokens_page(request, form)
+
+
+NEW_TOKEN_KEY = "new_api_token"
+
+
+def _tokens_page(
+    request: WorkspaceRequest, form: TokenCreateForm, status: int = 200
+) -> HttpResponse:
+    visible = tokens_visible_to(request.membership)
+    context: dict[str, object] = {"form": form, "tokens": visible[:200]}
+    if new := request.session.pop(NEW_TOKEN_KEY, None):
+        context.update(new_token=visible.filter(pk=new["id"]).first(), raw_token=new["raw"])
     return render(request, "accounts/tokens.html", context, status=status)
 
 
 @require_POST
 @member_required
 def token_revoke(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    token = get_scoped_or_404(ApiToken, request.workspace, pk=pk)
-    if token.user_id != request.user.pk and not request.membership.is_owner:
-        raise Http404("No such token.")
+    token = token_visible_or_404(request.membership, pk)
     services.token_revoke(token)
     messages.success(request, f"Token “{token.name}” is revoked.")
     return redirect("accounts:tokens")
 
 
-@member_required
+@login_required
 @sensitive_post_parameters()
-def account(request: WorkspaceRequest) -> HttpResponse:
-    user = request.user
+def account(request: HttpRequest) -> HttpResponse:
+    """Name, password and a test e-mail: open to every user, with or without a workspace."""
+    user = cast(User, request.user)
     account_form = AccountForm(initial={"name": user.name})
     password_form = PasswordChangeForm(user)
     status = 200

@@ -6,7 +6,7 @@ workspace as a required argument, so no code path can read across workspaces by 
 filter. A record of another workspace is indistinguishable from one that does not exist (404).
 """
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
@@ -16,17 +16,10 @@ if TYPE_CHECKING:
     from goodwill.accounts.models import Workspace
 
 
-class WorkspaceQuerySet(models.QuerySet[Any]):
-    def in_workspace(self, workspace: "Workspace") -> Self:
-        return self.filter(workspace=workspace)
-
-
 class WorkspaceOwned(models.Model):
     workspace = models.ForeignKey(
         "accounts.Workspace", on_delete=models.CASCADE, related_name="+", editable=False
     )
-
-    objects = WorkspaceQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -1,5 +1,8 @@
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -8,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from goodwill.accounts.access import WorkspaceRequest, member_required
+from goodwill.accounts.models import User
 from goodwill.core.models import SweepState, WorkerHeartbeat
 from goodwill.core.tasks import send_test_email
 from goodwill.core.worker import worker_status
@@ -42,13 +46,14 @@ def system(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@member_required
-def test_email(request: WorkspaceRequest) -> HttpResponse:
+@login_required
+def test_email(request: HttpRequest) -> HttpResponse:
     """Queue a test e-mail to the signed-in user: it arrives only if the worker and SMTP work."""
-    send_test_email.enqueue(request.user.email)
+    user = cast(User, request.user)
+    send_test_email.enqueue(user.email)
     messages.success(
         request,
-        f"A test e-mail to {request.user.email} is queued. It arrives once the worker sends it.",
+        f"A test e-mail to {user.email} is queued. It arrives once the worker sends it.",
     )
     return redirect("accounts:account")
 

@@ -19,7 +19,7 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections
+from django.db import OperationalError, close_old_connections, models
 from django.db.models import F
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -98,12 +98,16 @@ def heartbeat_stop(worker_id: str) -> None:
     WorkerHeartbeat.objects.filter(worker_id=worker_id).update(stopped_at=timezone.now())
 
 
+def workers_alive(now: datetime) -> "models.QuerySet[WorkerHeartbeat]":
+    stale_before = now - timedelta(seconds=settings.WORKER_STALE_SECONDS)
+    return WorkerHeartbeat.objects.filter(last_seen_at__gte=stale_before, stopped_at=None)
+
+
 def worker_status(now: datetime | None = None) -> dict[str, Any]:
     """What /healthz and the system page say about the workers and the queue."""
     now = now or timezone.now()
-    stale_before = now - timedelta(seconds=settings.WORKER_STALE_SECONDS)
     latest = WorkerHeartbeat.objects.order_by("-last_seen_at").first()
-    alive = WorkerHeartbeat.objects.filter(last_seen_at__gte=stale_before, stopped_at=None)
+    alive = workers_alive(now)
     return {
         "alive": alive.exists(),
         "workers_alive": alive.count(),
@@ -122,15 +126,16 @@ def job_claim(worker_id: str) -> "DBTaskResult[Any, Any] | None":
     """Claim the next ready job for this worker, or None. The row lock (an exclusive transaction
     on SQLite) makes sure no two workers claim the same job."""
     ready = DBTaskResult.objects.ready().filter(backend_name="default")
-    with exclusive_transaction(ready.db):
-        try:
+    try:
+        with exclusive_transaction(ready.db):
             job = ready.get_locked()
-        except OperationalError as error:
-            if is_locked_database_exception(error):
-                return None
-            raise
-        if job is not None:
-            job.claim(worker_id)
+            if job is not None:
+                job.claim(worker_id)
+    except OperationalError as error:
+        # SQLite: another process holds the write lock past the busy timeout. Try next round.
+        if is_locked_database_exception(error):
+            return None
+        raise
     return job
 
 
@@ -161,20 +166,47 @@ def new_worker_id() -> str:
     return f"{socket.gethostname()[:60]}-{os.getpid()}-{int(time.time())}"
 
 
+# A busy worker beats at least this often, between jobs, so it is not taken for dead.
+BEAT_EVERY_SECONDS = 30
+# After an unexpected error (the database restarting, say), wait this long before the next round.
+ERROR_PAUSE_SECONDS = 5
+
+
 class WorkerLoop:
     def __init__(self, *, worker_id: str | None = None, poll_seconds: float | None = None) -> None:
         self.worker_id = worker_id or new_worker_id()
         self.poll_seconds = poll_seconds or settings.WORKER_POLL_SECONDS
         self.running = True
+        self.last_beat = 0.0
+
+    def beat(self, jobs_run: int = 0) -> None:
+        heartbeat_beat(self.worker_id, jobs_run=jobs_run)
+        self.last_beat = time.monotonic()
+
+    def keep_going(self) -> bool:
+        if time.monotonic() - self.last_beat > BEAT_EVERY_SECONDS:
+            self.beat()
+        return self.running
 
     def run_once(self) -> int:
         """One round: heartbeat, due sweeps, ready jobs. Returns the number of jobs run."""
-        heartbeat_beat(self.worker_id)
+        self.beat()
         sweeps_run_due(timezone.now())
-        jobs = jobs_run_ready(self.worker_id, keep_going=lambda: self.running)
+        jobs = jobs_run_ready(self.worker_id, keep_going=self.keep_going)
         if jobs:
-            heartbeat_beat(self.worker_id, jobs_run=jobs)
+            self.beat(jobs_run=jobs)
         return jobs
+
+    def run_round(self) -> float:
+        """One round that survives any error; returns the seconds to wait before the next."""
+        try:
+            jobs = self.run_once()
+        except Exception:
+            # The worker must outlive a database restart or a lock held too long.
+            logger.exception("Worker round failed; retrying", extra={"worker_id": self.worker_id})
+            close_old_connections()
+            return ERROR_PAUSE_SECONDS
+        return 0 if jobs else self.poll_seconds
 
     def stop(self, signum: int, frame: FrameType | None) -> None:
         logger.info("Worker %s stopping after the current job", self.worker_id)
@@ -188,13 +220,12 @@ class WorkerLoop:
             while self.running:
                 # Like a request: drop a connection the database closed or that is too old.
                 close_old_connections()
-                if self.run_once() == 0:
-                    self._sleep()
+                self._sleep(self.run_round())
         finally:
             heartbeat_stop(self.worker_id)
             logger.info("Worker %s stopped", self.worker_id, extra={"worker_id": self.worker_id})
 
-    def _sleep(self) -> None:
-        deadline = time.monotonic() + self.poll_seconds
+    def _sleep(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
         while self.running and time.monotonic() < deadline:
-            time.sleep(min(0.2, self.poll_seconds))
+            time.sleep(min(0.2, seconds))

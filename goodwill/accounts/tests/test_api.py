@@ -39,10 +39,12 @@ class AuthTests(GoodwillTestCase):
 
         _, raw = token_create(workspace=self.workspace, user=self.owner, name="ro", read_only=True)
         assert self.api("GET", "tokens", token=raw).status_code == 200
-        response = self.api("POST", "tokens", token=raw, body={"name": "sneaky"})
+        victim = ApiToken.objects.get(user=self.assistant)
+        response = self.api("DELETE", f"tokens/{victim.pk}", token=raw)
         assert response.status_code == 403
         assert response.json()["detail"] == "This token is read-only."
-        assert not ApiToken.objects.filter(name="sneaky").exists()
+        victim.refresh_from_db()
+        assert victim.revoked_at is None
 
     def test_an_inactive_user_token_stops_working(self):
         self.owner.is_active = False
@@ -68,28 +70,9 @@ class TokenApiTests(GoodwillTestCase):
         assert body["errors"][0]["loc"][-1] == "limit"
         assert self.api("GET", "tokens?limit=abc").status_code == 422
 
-    def test_it_creates_a_token_and_shows_it_once(self):
-        response = self.api("POST", "tokens", body={"name": "zapier", "read_only": True})
-        assert response.status_code == 201
-        raw = response.json()["token"]
-        assert self.api("GET", "me", token=raw).status_code == 200
-        listed = self.api("GET", f"tokens/{response.json()['id']}").json()
-        assert "token" not in listed
-        assert listed["read_only"] is True
-
-    def test_bad_input_is_422_and_creates_nothing(self):
-        for body in [{"name": ""}, {"name": "x" * 81}, {}, {"name": "ok", "read_only": "perhaps"}]:
-            response = self.api("POST", "tokens", body=body)
-            assert response.status_code == 422, body
-            assert response.json()["errors"], body
-        response = self.client.post(
-            "/api/v1/tokens",
-            data="{not json",
-            content_type="application/json",
-            headers={"Authorization": f"Bearer {self.owner_token}"},
-        )
-        assert response.status_code in (400, 422)
-        assert set(json.loads(response.content)) == {"detail", "errors"}
+    def test_a_token_cannot_mint_more_tokens(self):
+        response = self.api("POST", "tokens", body={"name": "zapier"})
+        assert response.status_code == 405
         assert ApiToken.objects.count() == 3
 
     def test_it_revokes_a_token(self):

@@ -122,9 +122,10 @@ class TokenPageTests(GoodwillTestCase):
     def test_a_new_token_is_shown_once_and_stored_hashed(self):
         self.login(self.assistant)
         response = self.client.post(
-            "/settings/tokens/", {"name": "backup script", "read_only": "on"}
+            "/settings/tokens/", {"name": "backup script", "read_only": "on"}, follow=True
         )
-        assert response.status_code == 201
+        self.assertRedirects(response, "/settings/tokens/")
+        assert "no-store" in response["Cache-Control"]
         raw = response.context["raw_token"]
         assert raw.startswith("gw_")
         token = ApiToken.objects.get(name="backup script")

@@ -172,3 +172,22 @@ class WorkspaceSwitchTests(GoodwillTestCase):
         response = self.client.post("/workspaces/switch/", {"workspace": self.other_workspace.slug})
         assert response.status_code == 404
         self.assertContains(self.client.get("/settings/"), "Ortiz Consulting")
+
+
+class AdminLoginTests(GoodwillTestCase):
+    def test_the_admin_signs_in_through_the_throttled_login(self):
+        response = self.client.get("/admin/login/?next=/admin/")
+        self.assertRedirects(
+            response, "/accounts/login/?next=/admin/", fetch_redirect_response=False
+        )
+        for _ in range(5):
+            self.client.post("/admin/login/", {"username": self.owner.email, "password": "x"})
+        assert "_auth_user_id" not in self.client.session
+
+
+class AccountWithoutWorkspaceTests(GoodwillTestCase):
+    def test_a_user_without_a_workspace_can_still_manage_their_account(self):
+        loner = User.objects.create_user("loner@example.com", PASSWORD)
+        self.login(loner)
+        self.assertContains(self.client.get("/accounts/me/"), "Change password")
+        assert self.client.post("/accounts/me/test-email/").status_code == 302

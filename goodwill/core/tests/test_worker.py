@@ -1,7 +1,8 @@
 from datetime import timedelta
+from unittest import mock
 
 from django.core import mail
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.tasks import TaskResultStatus
 from django.test import override_settings
 from django.utils import timezone
@@ -186,3 +187,51 @@ class WorkerStopTests(GoodwillTestCase):
     def test_healthz_answers_head_requests(self):
         assert self.client.head("/healthz").status_code == 200
         assert self.client.post("/healthz").status_code == 405
+
+
+class AbandonedJobTests(GoodwillTestCase):
+    def test_a_job_whose_worker_died_is_marked_failed_not_rerun(self):
+        from goodwill.core.sweeps import fail_abandoned_jobs
+
+        result = send_test_email.enqueue("dan@ortiz.example")
+        job = worker.job_claim("dead-worker")
+        assert job is not None
+        worker.heartbeat_beat("dead-worker")
+        WorkerHeartbeat.objects.update(last_seen_at=timezone.now() - timedelta(minutes=10))
+        live = worker.job_claim("live-worker")
+        assert live is None
+        assert fail_abandoned_jobs(timezone.now()) == 1
+        assert DBTaskResult.objects.get(id=result.id).status == TaskResultStatus.FAILED
+        assert worker.jobs_run_ready("live-worker") == 0
+        assert mail.outbox == []
+
+    def test_a_job_of_a_live_worker_is_left_alone(self):
+        from goodwill.core.sweeps import fail_abandoned_jobs
+
+        send_test_email.enqueue("dan@ortiz.example")
+        worker.heartbeat_beat("busy-worker")
+        worker.job_claim("busy-worker")
+        assert fail_abandoned_jobs(timezone.now()) == 0
+        assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING
+
+
+class WorkerResilienceTests(GoodwillTestCase):
+    def test_a_failing_round_is_logged_and_retried_after_a_pause(self):
+        loop = worker.WorkerLoop(worker_id="resilient", poll_seconds=3)
+        outcomes = iter([OperationalError("server closed the connection"), 0, 2])
+
+        def flaky_round():
+            outcome = next(outcomes)
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+
+        loop.run_once = flaky_round  # type: ignore[method-assign]
+        # Closing the connection would end the test's transaction; the worker does it for real.
+        with (
+            mock.patch.object(worker, "close_old_connections"),
+            self.assertLogs("goodwill.worker", "ERROR"),
+        ):
+            assert loop.run_round() == worker.ERROR_PAUSE_SECONDS
+        assert loop.run_round() == 3
+        assert loop.run_round() == 0

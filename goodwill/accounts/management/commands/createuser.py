@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
-from django.db import transaction
 
 from goodwill.accounts import services
 from goodwill.core.commands import GoodwillCommand
@@ -32,19 +31,19 @@ class Command(GoodwillCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         password = self._password(options["password_stdin"])
+        details = {"email": options["email"], "password": password, "name": options["name"]}
         try:
-            with transaction.atomic():
-                user = services.user_create(
-                    email=options["email"],
-                    password=password,
-                    name=options["name"],
+            if options["workspace"]:
+                membership = services.signup(
+                    **details,
+                    workspace_name=options["workspace"],
+                    time_zone=options["time_zone"],
                     is_staff=options["staff"],
                 )
-                if options["workspace"]:
-                    workspace = services.workspace_create(
-                        owner=user, name=options["workspace"], time_zone=options["time_zone"]
-                    )
-                    self.stdout.write(f"Created workspace {workspace.name} ({workspace.slug}).")
+                user, workspace = membership.user, membership.workspace
+                self.stdout.write(f"Created workspace {workspace.name} ({workspace.slug}).")
+            else:
+                user = services.user_create(**details, is_staff=options["staff"])
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(f"Created user {user.email}.")

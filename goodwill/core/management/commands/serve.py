@@ -52,7 +52,11 @@ class Command(GoodwillCommand):
         finally:
             if worker is not None:
                 worker.terminate()
-                worker.wait(timeout=30)
+                try:
+                    worker.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait()
 
 
 def run_gunicorn(*, bind: str, workers: int, threads: int) -> None:
