@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "goodwill.accounts",
     "goodwill.core",
+    "goodwill.people",
 ]
 
 MIDDLEWARE = [

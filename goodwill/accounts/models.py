@@ -98,6 +98,17 @@ class Workspace(models.Model):
     business_hours = models.JSONField(
         default=default_business_hours, validators=[validate_business_hours]
     )
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="ISO country code; phone numbers without +country are read as local to it.",
+    )
+    leap_day = models.CharField(
+        max_length=5,
+        choices=[("feb28", "28 February"), ("mar1", "1 March")],
+        default="feb28",
+        help_text="When a 29 February birthday is celebrated in common years.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -1,10 +1,13 @@
 """Operational state: worker heartbeats and the schedule of periodic sweeps.
 
-These rows describe the installation, not any workspace, so they carry no workspace.
+Heartbeats and sweeps describe the installation, not any workspace, so they carry no workspace.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from goodwill.core.scoping import WorkspaceOwned
 
 
 class WorkerHeartbeat(models.Model):
@@ -37,3 +40,22 @@ class SweepState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AuditEvent(WorkspaceOwned):
+    """Who did what to which record, and when. Never holds personal data: a record is named by
+    its type and id only, so the trail survives the erasure of the person it mentions."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "-created_at"], name="core_audit_ws_time")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type} {self.object_id}"
