@@ -34,7 +34,9 @@ class PartialDate:
             raise ValidationError(f"The year {self.year} is out of range.")
         if not 1 <= self.day <= calendar.monthrange(year, self.month)[1]:
             name = calendar.month_name[self.month]
-            raise ValidationError(f"{name} {self.year or ''} has no day {self.day}.".replace("  ", " "))
+            raise ValidationError(
+                f"{name} {self.year or ''} has no day {self.day}.".replace("  ", " ")
+            )
 
     @classmethod
     def parse(cls, text: str) -> "PartialDate":
@@ -74,6 +76,11 @@ class PartialDate:
         if self.year is None:
             return None
         return on.year - self.year - ((on.month, on.day) < (self.month, self.day))
+
+    def turns_on(self, occurrence: date) -> int | None:
+        """The age reached (or years completed) on an anniversary returned by next_occurrence,
+        counted by the calendar year, so a leap-day birthday moved to 28 February still counts."""
+        return None if self.year is None else occurrence.year - self.year
 
     def label(self) -> str:
         """For people: "12 April 1984" or "12 April"."""

@@ -53,7 +53,9 @@ class Contact(WorkspaceOwned):
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
-    role = models.CharField(max_length=120, blank=True, help_text="e.g. president, purchase manager")
+    role = models.CharField(
+        max_length=120, blank=True, help_text="e.g. president, purchase manager"
+    )
     preferred_channel = models.CharField(
         max_length=16, choices=Channel.choices, blank=True, default=Channel.ANY
     )

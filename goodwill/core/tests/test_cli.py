@@ -7,6 +7,7 @@ from django.core.management import call_command, get_commands, load_command_clas
 
 from goodwill.accounts.models import Membership, User, Workspace
 from goodwill.core.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_SLUG
+from goodwill.people.models import CircleMember, Contact, Fact, Note
 
 OUR_COMMANDS = ["serve", "worker", "demo", "createuser", "token"]
 
@@ -28,10 +29,11 @@ def test_each_goodwill_command_has_help_with_an_example(name):
 @pytest.mark.django_db
 def test_demo_builds_the_workspace_and_is_idempotent():
     call_command("demo", stdout=io.StringIO())
-    counts = (User.objects.count(), Workspace.objects.count(), Membership.objects.count())
+    models = (User, Workspace, Membership, Contact, Fact, CircleMember, Note)
+    counts = [model.objects.count() for model in models]
     out = io.StringIO()
     call_command("demo", stdout=out)
-    assert (User.objects.count(), Workspace.objects.count(), Membership.objects.count()) == counts
+    assert [model.objects.count() for model in models] == counts
     assert f"Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}" in out.getvalue()
     owner = User.objects.get(email=DEMO_EMAIL)
     assert owner.check_password(DEMO_PASSWORD)
@@ -55,3 +57,22 @@ def test_the_demo_owner_can_sign_in_and_reach_the_dashboard(client):
     )
     assert response.status_code == 200
     assert b"Lindqvist Design Studio" in response.content
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_believable_people():
+    from goodwill.people import search
+
+    workspace = build_demo_workspace()
+    dan = Contact.objects.get(workspace=workspace, first_name="Dan", last_name="Ortiz")
+    leo = CircleMember.objects.get(contact=dan, name="Leo")
+    assert "baseball cards" in leo.interests
+    assert dan.facts.filter(private=True).exists()
+    assert Contact.objects.filter(workspace=workspace).values("kind").distinct().count() >= 4
+    hits, _ = search.search(workspace, "baseb")
+    assert [hit.contact_id for hit in hits] == [dan.pk]
+
+
+def build_demo_workspace() -> Workspace:
+    call_command("demo", stdout=io.StringIO())
+    return Workspace.objects.get(slug=DEMO_SLUG)
