@@ -16,4 +16,6 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem("Dashboard", "core:dashboard", ""),
+    NavItem("People", "people:list", "A"),
+    NavItem("Organisations", "people:organizations", "A1"),
 ]
