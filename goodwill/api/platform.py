@@ -50,6 +50,12 @@ def membership_of(request: HttpRequest) -> Membership:
     return Membership.objects.get(workspace=token.workspace_id, user=token.user_id)
 
 
+def require_owner(request: HttpRequest) -> None:
+    """Exports, erasure and member management are for the workspace's owners (403 otherwise)."""
+    if not membership_of(request).is_owner:
+        raise HttpError(403, "Only the workspace's owners can do this.")
+
+
 api = NinjaAPI(
     title="Goodwill API",
     version="1",

@@ -14,9 +14,9 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from goodwill.accounts.models import Workspace
-from goodwill.api.platform import user_of, workspace_of
+from goodwill.api.platform import require_owner, user_of, workspace_of
 from goodwill.core.scoping import get_scoped_or_404, scoped
-from goodwill.people import search, services
+from goodwill.people import privacy, search, services
 from goodwill.people.models import (
     CircleMember,
     Contact,
@@ -306,8 +306,21 @@ def contacts_update(request: HttpRequest, contact_id: int, payload: ContactPatch
     "/contacts/{contact_id}", response={204: None}, summary="Erase a contact and all about them"
 )
 def contacts_erase(request: HttpRequest, contact_id: int) -> Status[None]:
-    services.contact_erase(_contact(request, contact_id), actor=user_of(request))
+    contact = _contact(request, contact_id)
+    require_owner(request)
+    services.contact_erase(contact, actor=user_of(request))
     return Status(204, None)
+
+
+@router.get(
+    "/contacts/{contact_id}/export",
+    response=dict[str, Any],
+    summary="Everything about one person (owners only)",
+)
+def contacts_export(request: HttpRequest, contact_id: int) -> dict[str, Any]:
+    contact = _contact(request, contact_id)
+    require_owner(request)
+    return privacy.contact_export_recorded(contact, actor=user_of(request))
 
 
 class FactOut(Schema):

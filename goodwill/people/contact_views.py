@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from goodwill.accounts.access import WorkspaceRequest, member_required, owner_required
 from goodwill.accounts.views import add_errors, safe_next
 from goodwill.core.scoping import get_scoped_or_404, scoped
-from goodwill.people import services
+from goodwill.people import privacy, services
 from goodwill.people.dates import PartialDate
 from goodwill.people.forms import CircleForm, DateForm, FactForm, GiftForm, NoteForm
 from goodwill.people.models import (
@@ -439,7 +439,29 @@ def _erase_context(contact: Contact) -> dict[str, Any]:
     return {"contact": contact, "counts": counts}
 
 
+@owner_required
+def contact_export_json(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    contact = _contact(request, pk)
+    data = privacy.contact_export_recorded(contact, actor=request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}.json"'
+    return response
+
+
+@owner_required
+def contact_export_vcard(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    contact = _contact(request, pk)
+    response = HttpResponse(
+        privacy.contact_vcard_recorded(contact, actor=request.user),
+        content_type="text/vcard; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="contact-{contact.pk}.vcf"'
+    return response
+
+
 urlpatterns = [
+    path("people/<int:pk>/export.json", contact_export_json, name="export_json"),
+    path("people/<int:pk>/export.vcf", contact_export_vcard, name="export_vcard"),
     path("people/<int:pk>/", contact_detail, name="contact"),
     path("people/<int:pk>/erase/", contact_erase, name="erase"),
     path("people/<int:pk>/facts/add/", fact_add, name="fact_add"),
