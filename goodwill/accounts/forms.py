@@ -1,12 +1,14 @@
 from typing import Any
 from zoneinfo import available_timezones
 
+import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 
 from goodwill.accounts.models import WEEKDAYS, Role, Workspace
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
+COUNTRY_CHOICES = [("", "—"), *((code, code) for code in sorted(phonenumbers.SUPPORTED_REGIONS))]
 
 
 class LoginForm(forms.Form):
@@ -47,9 +49,24 @@ class WorkspaceSettingsForm(forms.Form):
 
     name = forms.CharField(label="Business name", max_length=120)
     time_zone = forms.ChoiceField(label="Time zone", choices=TIME_ZONE_CHOICES)
+    country = forms.ChoiceField(
+        label="Country",
+        choices=COUNTRY_CHOICES,
+        required=False,
+        help_text="Phone numbers written without +country are read as numbers of this country.",
+    )
+    leap_day = forms.ChoiceField(
+        label="29 February birthdays, in other years, fall on",
+        choices=[("feb28", "28 February"), ("mar1", "1 March")],
+    )
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any) -> None:
-        initial: dict[str, Any] = {"name": workspace.name, "time_zone": workspace.time_zone}
+        initial: dict[str, Any] = {
+            "name": workspace.name,
+            "time_zone": workspace.time_zone,
+            "country": workspace.country,
+            "leap_day": workspace.leap_day,
+        }
         for day in WEEKDAYS:
             span = workspace.business_hours.get(day) or ["", ""]
             initial[f"{day}_open"], initial[f"{day}_close"] = span

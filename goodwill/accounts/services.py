@@ -5,6 +5,7 @@ The pages, the API and the CLI all call these; none of them writes these models 
 
 from datetime import datetime, timedelta
 
+import phonenumbers
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
@@ -117,7 +118,13 @@ def signup(
 
 
 def workspace_update(
-    workspace: Workspace, *, name: str, time_zone: str, business_hours: dict[str, list[str]]
+    workspace: Workspace,
+    *,
+    name: str,
+    time_zone: str,
+    business_hours: dict[str, list[str]],
+    country: str | None = None,
+    leap_day: str | None = None,
 ) -> Workspace:
     name = name.strip()
     if not name:
@@ -127,8 +134,19 @@ def workspace_update(
         validate_business_hours(business_hours)
     except ValidationError as error:
         raise ValidationError({"business_hours": error.messages}) from None
+    if country is not None:
+        country = country.strip().upper()
+        if country and country not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValidationError(
+                {"country": f"{country!r} is not a country code such as US or SE."}
+            )
+        workspace.country = country
+    if leap_day is not None:
+        if leap_day not in {"feb28", "mar1"}:
+            raise ValidationError({"leap_day": "Choose 28 February or 1 March."})
+        workspace.leap_day = leap_day
     workspace.name, workspace.time_zone, workspace.business_hours = name, time_zone, business_hours
-    workspace.save(update_fields=["name", "time_zone", "business_hours"])
+    workspace.save(update_fields=["name", "time_zone", "business_hours", "country", "leap_day"])
     return workspace
 
 

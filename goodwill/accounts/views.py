@@ -183,6 +183,8 @@ def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
                     name=form.cleaned_data["name"],
                     time_zone=form.cleaned_data["time_zone"],
                     business_hours=form.business_hours(),
+                    country=form.cleaned_data["country"],
+                    leap_day=form.cleaned_data["leap_day"],
                 )
             except ValidationError as error:
                 add_errors(form, error)

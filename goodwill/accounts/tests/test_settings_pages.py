@@ -4,7 +4,7 @@ from goodwill.core.testing import GoodwillTestCase
 
 
 def settings_form(**overrides):
-    data = {"name": "Ortiz Consulting", "time_zone": "America/Chicago"}
+    data = {"name": "Ortiz Consulting", "time_zone": "America/Chicago", "leap_day": "feb28"}
     for day, span in default_business_hours().items():
         data[f"{day}_open"], data[f"{day}_close"] = span or ["", ""]
     data.update(overrides)
@@ -183,3 +183,18 @@ class ErrorPageTests(GoodwillTestCase):
         assert "style-src 'self'" in policy
         assert "unsafe-inline" not in policy
         assert response["X-Frame-Options"] == "DENY"
+
+
+class WorkspaceCountryAndLeapDayTests(GoodwillTestCase):
+    def test_an_owner_sets_the_country_and_the_leap_day_rule(self):
+        from goodwill.accounts.tests.test_settings_pages import settings_form
+
+        self.login(self.owner)
+        response = self.client.post("/settings/", settings_form(country="SE", leap_day="mar1"))
+        self.assertRedirects(response, "/settings/")
+        self.workspace.refresh_from_db()
+        assert (self.workspace.country, self.workspace.leap_day) == ("SE", "mar1")
+        response = self.client.post("/settings/", settings_form(country="XX"))
+        assert response.status_code == 400
+        self.workspace.refresh_from_db()
+        assert self.workspace.country == "SE"

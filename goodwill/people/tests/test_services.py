@@ -221,3 +221,23 @@ class PersonalDetailTests(GoodwillTestCase):
         services.note_remove(note)
         assert not TimelineEntry.objects.filter(kind="note").exists()
         assert search.search(self.workspace, "expo")[1] == 0
+
+
+class LocalPhoneTests(GoodwillTestCase):
+    def test_local_numbers_are_read_in_the_workspaces_country(self):
+        with self.assertRaises(ValidationError):
+            services.contact_create(
+                self.workspace,
+                actor=self.owner,
+                first_name="Ann",
+                phones=[Labelled("", "020 7946 0958")],
+            )
+        self.workspace.country = "GB"
+        self.workspace.save()
+        ann = services.contact_create(
+            self.workspace,
+            actor=self.owner,
+            first_name="Ann",
+            phones=[Labelled("", "020 7946 0958")],
+        )
+        assert ann.phones.get().number == "+442079460958"
