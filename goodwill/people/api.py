@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 from goodwill.accounts.models import Workspace
 from goodwill.api.platform import require_owner, user_of, workspace_of
 from goodwill.core.scoping import get_scoped_or_404, scoped
-from goodwill.people import privacy, search, services
+from goodwill.people import duplicates, privacy, search, services
 from goodwill.people.models import (
     CircleMember,
     Contact,
@@ -255,6 +255,22 @@ class SearchResults:
         return [by_id[pk] for pk in ids if pk in by_id]
 
 
+class DuplicateOut(Schema):
+    first: int
+    second: int
+    reason: str
+
+
+@router.get(
+    "/contacts/duplicates",
+    response=list[DuplicateOut],
+    summary="Likely duplicates: pairs sharing an e-mail, a phone or the name",
+)
+def contacts_duplicates(request: HttpRequest) -> list[dict[str, Any]]:
+    pairs = duplicates.likely_duplicates(workspace_of(request))
+    return [{"first": p.first.pk, "second": p.second.pk, "reason": p.reason} for p in pairs]
+
+
 def _contact(request: HttpRequest, contact_id: int) -> Contact:
     return get_scoped_or_404(Contact, workspace_of(request), pk=contact_id)
 
@@ -321,6 +337,22 @@ def contacts_export(request: HttpRequest, contact_id: int) -> dict[str, Any]:
     contact = _contact(request, contact_id)
     require_owner(request)
     return privacy.contact_export_recorded(contact, actor=user_of(request))
+
+
+class MergeIn(Schema):
+    other: int = Field(description="The contact merged into this one, then removed")
+
+
+@router.post(
+    "/contacts/{contact_id}/merge",
+    response=ContactOut,
+    summary="Merge another contact into this one",
+)
+def contacts_merge(request: HttpRequest, contact_id: int, payload: MergeIn) -> Contact:
+    keep = _contact(request, contact_id)
+    other = _contact(request, payload.other)
+    duplicates.contact_merge(keep, other, actor=user_of(request))
+    return _contact_out(keep.pk, request)
 
 
 class FactOut(Schema):

@@ -23,6 +23,7 @@ from goodwill.accounts.views import add_errors, safe_next
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people import privacy, services
 from goodwill.people.dates import PartialDate
+from goodwill.people.duplicates import duplicates_of
 from goodwill.people.forms import CircleForm, DateForm, FactForm, GiftForm, NoteForm
 from goodwill.people.models import (
     CircleMember,
@@ -177,6 +178,7 @@ def _page_context(request: WorkspaceRequest, contact: Contact) -> dict[str, Any]
             .filter(contact=contact)
             .order_by("-pinned", "-created_at", "-id")
         ],
+        "duplicates": duplicates_of(contact),
         "introduced": list(
             scoped(Contact, workspace).filter(introduced_by=contact).order_by("sort_name")[:50]
         ),
