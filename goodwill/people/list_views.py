@@ -1,6 +1,7 @@
 """The people list (with search, filters and bulk edit), the contact form and organisations."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,7 +18,15 @@ from goodwill.accounts.views import add_errors, safe_next
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people import search, services
 from goodwill.people.forms import BulkForm, ContactForm
-from goodwill.people.models import Contact, ContactTag, Email, Kind, Organization, Tag
+from goodwill.people.models import (
+    Contact,
+    ContactTag,
+    Email,
+    Kind,
+    Organization,
+    SavedFilter,
+    Tag,
+)
 
 PAGE_SIZE = 50
 
@@ -73,6 +82,10 @@ def contact_list(request: WorkspaceRequest) -> HttpResponse:
         "page": page_number,
         "has_next": page_number * PAGE_SIZE < total,
         "bulk_form": BulkForm(),
+        "saved_filters": scoped(SavedFilter, workspace)
+        .filter(user=request.user)
+        .order_by("name")[:50],
+        "filtered": bool(query or kind or tag),
     }
     return render(request, "people/list.html", context)
 
@@ -196,7 +209,87 @@ def organization_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+@member_required
+def saved_filter_create(request: WorkspaceRequest) -> HttpResponse:
+    query = {key: request.POST.get(key, "") for key in services.SAVED_FILTER_KEYS}
+    try:
+        saved = services.saved_filter_create(
+            request.workspace, user=request.user, name=request.POST.get("name", ""), query=query
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(
+            reverse("people:list") + "?" + urlencode({k: v for k, v in query.items() if v})
+        )
+    messages.success(request, f"Saved the view “{saved.name}”.")
+    return redirect(reverse("people:list") + "?" + saved.query)
+
+
+@require_POST
+@member_required
+def saved_filter_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    saved = get_scoped_or_404(SavedFilter, request.workspace, pk=pk, user=request.user)
+    services.saved_filter_delete(saved)
+    messages.success(request, f"Removed the view “{saved.name}”.")
+    return redirect("people:list")
+
+
+@member_required
+def contact_lookup(request: WorkspaceRequest) -> HttpResponse:
+    """A few matching people for the mental-note box, as radio buttons (htmx fills them in)."""
+    hits, _ = search.search(request.workspace, request.GET.get("who", ""), limit=8)
+    found = (
+        scoped(Contact, request.workspace)
+        .select_related("organization")
+        .in_bulk([h.contact_id for h in hits])
+    )
+    matches = [found[h.contact_id] for h in hits if h.contact_id in found]
+    return render(request, "people/_lookup.html", {"matches": matches})
+
+
+@require_POST
+@member_required
+def quick_note(request: WorkspaceRequest) -> HttpResponse:
+    """File a "mental note" from any page. Without a chosen contact, the name typed is searched:
+    one match files the note; otherwise a page asks which person, keeping the note typed."""
+    body, who = request.POST.get("body", ""), request.POST.get("who", "").strip()
+    contact = None
+    if chosen := request.POST.get("contact"):
+        contact = get_scoped_or_404(Contact, request.workspace, pk=chosen)
+    else:
+        hits, total = search.search(request.workspace, who, limit=10)
+        if total == 1:
+            contact = get_scoped_or_404(Contact, request.workspace, pk=hits[0].contact_id)
+        else:
+            found = scoped(Contact, request.workspace).in_bulk([h.contact_id for h in hits])
+            matches = [found[h.contact_id] for h in hits if h.contact_id in found]
+            context = {"matches": matches, "body": body, "who": who}
+            return render(
+                request,
+                "people/quick_note.html",
+                context,
+                status=400 if not body.strip() or not matches else 200,
+            )
+    try:
+        services.note_add(contact, author=request.user, body=body)
+    except ValidationError as error:
+        context = {
+            "matches": [contact],
+            "body": body,
+            "who": who,
+            "error": " ".join(error.messages),
+        }
+        return render(request, "people/quick_note.html", context, status=400)
+    messages.success(request, f"Note filed on {contact.display_name}.")
+    return redirect(safe_next(request, reverse("people:contact", args=[contact.pk])))
+
+
 urlpatterns = [
+    path("people/views/save/", saved_filter_create, name="view_save"),
+    path("people/views/<int:pk>/delete/", saved_filter_delete, name="view_delete"),
+    path("people/lookup/", contact_lookup, name="lookup"),
+    path("people/notes/quick/", quick_note, name="quick_note"),
     path("people/", contact_list, name="list"),
     path("people/new/", contact_new, name="new"),
     path("people/bulk/", contact_bulk, name="bulk"),

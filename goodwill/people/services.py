@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -35,6 +36,7 @@ from goodwill.people.models import (
     Note,
     Organization,
     Phone,
+    SavedFilter,
     Tag,
     TimelineEntry,
 )
@@ -579,3 +581,28 @@ def contacts_bulk_update(
             for pk in ids:
                 search.index_contact(pk)
     return len(ids)
+
+
+SAVED_FILTER_KEYS = ("q", "kind", "tag")
+
+
+def saved_filter_create(
+    workspace: Workspace, *, user: User, name: str, query: dict[str, str]
+) -> SavedFilter:
+    """Save the list's current filters under a name, for this user in this workspace."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the view a name."})
+    if len(name) > 80:
+        raise ValidationError({"name": "Keep the name under 80 characters."})
+    kept = {key: query[key].strip() for key in SAVED_FILTER_KEYS if query.get(key, "").strip()}
+    if not kept:
+        raise ValidationError({"name": "Search or filter the list first, then save that view."})
+    encoded = urlencode(kept)
+    if len(encoded) > 500:
+        raise ValidationError({"name": "That search is too long to save."})
+    return SavedFilter.objects.create(workspace=workspace, user=user, name=name, query=encoded)
+
+
+def saved_filter_delete(saved: SavedFilter) -> None:
+    saved.delete()

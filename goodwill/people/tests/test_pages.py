@@ -89,7 +89,7 @@ class ListTests(GoodwillTestCase):
                 self.workspace, actor=self.owner, kind="client", first_name=f"P{number}",
                 emails=[Labelled("", f"p{number}@x.example")], tags=["t"],
             )  # fmt: skip
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             response = self.client.get("/people/")
         assert len(response.context["rows"]) == 50
         self.assertContains(self.client.get("/people/?page=2"), "Page 2")
@@ -318,3 +318,85 @@ class OutsiderPageTests(GoodwillTestCase):
     def test_anonymous_visitors_are_sent_to_login(self):
         for url in ["/people/", "/people/new/", "/orgs/"]:
             self.assertRedirects(self.client.get(url), f"/accounts/login/?next={url}")
+
+
+class SavedViewTests(GoodwillTestCase):
+    def test_a_filtered_view_is_saved_listed_and_removed(self):
+        self.login(self.owner)
+        response = self.client.post(
+            "/people/views/save/", {"name": "VIP clients", "kind": "client", "tag": "vip"}
+        )
+        self.assertRedirects(response, "/people/?kind=client&tag=vip")
+        page = self.client.get("/people/")
+        self.assertContains(page, "VIP clients")
+        self.assertContains(page, "?kind=client&amp;tag=vip")
+        self.login(self.assistant)
+        self.assertNotContains(self.client.get("/people/"), "VIP clients")
+        from goodwill.people.models import SavedFilter
+
+        saved = SavedFilter.objects.get()
+        assert self.client.post(f"/people/views/{saved.pk}/delete/").status_code == 404
+        self.login(self.outsider)
+        assert self.client.post(f"/people/views/{saved.pk}/delete/").status_code == 404
+        self.login(self.owner)
+        self.client.post(f"/people/views/{saved.pk}/delete/")
+        assert not SavedFilter.objects.exists()
+
+    def test_a_view_needs_a_name_and_a_filter(self):
+        from goodwill.people.models import SavedFilter
+
+        self.login(self.owner)
+        self.client.post("/people/views/save/", {"name": "", "kind": "client"})
+        self.client.post("/people/views/save/", {"name": "Everyone"})
+        self.client.post("/people/views/save/", {"name": "x" * 81, "kind": "client"})
+        assert not SavedFilter.objects.exists()
+
+
+class MentalNoteTests(GoodwillTestCase):
+    def setUp(self):
+        self.dan = services.contact_create(
+            self.workspace, actor=self.owner, kind="client", first_name="Dan", last_name="Ortiz"
+        )
+        self.dana = services.contact_create(
+            self.workspace, actor=self.owner, kind="client", first_name="Dana", last_name="Ray"
+        )
+        self.login(self.owner)
+
+    def test_the_box_is_on_every_page_and_the_lookup_offers_people(self):
+        self.assertContains(self.client.get("/"), "Mental note")
+        lookup = self.client.get("/people/lookup/", {"who": "ortiz"})
+        self.assertContains(lookup, f'value="{self.dan.pk}"')
+        self.assertNotContains(lookup, "Dana")
+
+    def test_one_match_files_the_note_and_goes_back(self):
+        response = self.client.post(
+            "/people/notes/quick/", {"who": "ortiz", "body": "Loves jazz", "next": "/people/"}
+        )
+        self.assertRedirects(response, "/people/")
+        assert Note.objects.get().contact == self.dan
+
+    def test_several_matches_ask_which_person_and_keep_the_note(self):
+        response = self.client.post("/people/notes/quick/", {"who": "dan", "body": "Loves jazz"})
+        self.assertContains(response, "Who is the note about?")
+        self.assertContains(response, "Loves jazz")
+        assert not Note.objects.exists()
+        response = self.client.post(
+            "/people/notes/quick/", {"who": "dan", "contact": self.dana.pk, "body": "Loves jazz"}
+        )
+        assert response.status_code == 302
+        assert Note.objects.get().contact == self.dana
+
+    def test_no_match_or_no_text_keeps_what_was_typed(self):
+        response = self.client.post("/people/notes/quick/", {"who": "zed", "body": "Keep me"})
+        self.assertContains(response, "Nobody matches", status_code=400)
+        self.assertContains(response, "Keep me", status_code=400)
+        response = self.client.post("/people/notes/quick/", {"who": "ortiz", "body": "  "})
+        assert response.status_code == 400
+        assert not Note.objects.exists()
+
+    def test_an_outsider_cannot_file_on_another_workspaces_contact(self):
+        self.login(self.outsider)
+        response = self.client.post("/people/notes/quick/", {"contact": self.dan.pk, "body": "x"})
+        assert response.status_code == 404
+        self.assertNotContains(self.client.get("/people/lookup/", {"who": "ortiz"}), "Ortiz")
+        assert not Note.objects.exists()
