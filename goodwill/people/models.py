@@ -80,6 +80,14 @@ class Contact(WorkspaceOwned):
             models.Index(fields=["workspace", "sort_name", "id"], name="people_contact_ws_sort"),
             models.Index(fields=["workspace", "kind", "sort_name"], name="people_contact_ws_kind"),
             models.Index(fields=["workspace", "-updated_at"], name="people_contact_ws_updated"),
+            # An organisation's people and a person's introductions, in name order, without
+            # walking the whole workspace's name index.
+            models.Index(
+                fields=["workspace", "organization", "sort_name"], name="people_contact_ws_org"
+            ),
+            models.Index(
+                fields=["workspace", "introduced_by", "sort_name"], name="people_contact_ws_intro"
+            ),
         ]
 
     def __str__(self) -> str:
