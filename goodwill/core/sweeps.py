@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -53,3 +54,13 @@ def fail_abandoned_jobs(now: datetime) -> int:
     for job in abandoned:
         job.set_failed(WorkerDied(f"Worker {job.worker_ids[-1:]} stopped while running this job."))
     return len(abandoned)
+
+
+@sweep("database-statistics", every=timedelta(hours=24))
+def refresh_database_statistics(now: datetime) -> None:
+    """SQLite plans queries from statistics that only ANALYZE gathers; without fresh ones it can
+    walk a whole workspace's index where a narrow one serves (PostgreSQL's autovacuum does this
+    by itself)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

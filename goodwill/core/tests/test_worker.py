@@ -235,3 +235,16 @@ class WorkerResilienceTests(GoodwillTestCase):
             assert loop.run_round() == worker.ERROR_PAUSE_SECONDS
         assert loop.run_round() == 3
         assert loop.run_round() == 0
+
+
+class DatabaseStatisticsTests(GoodwillTestCase):
+    def test_the_statistics_sweep_runs_on_either_database(self):
+        from django.db import connection
+
+        from goodwill.core.sweeps import refresh_database_statistics
+
+        refresh_database_statistics(timezone.now())
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM sqlite_stat1")
+                assert cursor.fetchone()[0] > 0
