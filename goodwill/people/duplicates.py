@@ -1,4 +1,4 @@
-"""Likely duplicates (same e-mail, phone or name) and merging two records of one person."""
+"""Likely duplicates (same e-mail, phone, or a same or similar name) and merging two records."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +26,7 @@ from goodwill.people.models import (
     Phone,
     TimelineEntry,
 )
+from goodwill.people.search import fold
 from goodwill.people.services import CONTACT_FIELDS, timeline_add
 
 
@@ -56,19 +57,45 @@ def likely_duplicates(workspace: Workspace, *, limit: int = 50) -> list[Duplicat
     for number in _groups(scoped(Phone, workspace), F("number"), limit):
         phones = scoped(Phone, workspace).filter(number=number)
         found += _pairs(phones.values_list("contact_id", flat=True), f"same phone {number}")
-    names = (
+    last_names = (
         scoped(Contact, workspace)
-        .exclude(sort_name="")
-        .values("sort_name")
+        .exclude(last_name="")
+        .values(family=Lower("last_name"))
         .annotate(people=Count("id"))
         .filter(people__gt=1)
-        .order_by("sort_name")
-        .values_list("sort_name", flat=True)[:limit]
+        .order_by("family")
+        .values_list("family", flat=True)[:limit]
     )
-    for name in names:
-        same = scoped(Contact, workspace).filter(sort_name=name)
-        found += _pairs(same.values_list("pk", flat=True), "same name")
+    for family in last_names:
+        relatives = (
+            scoped(Contact, workspace).annotate(family=Lower("last_name")).filter(family=family)
+        )
+        found += _similar_pairs(list(relatives.order_by("pk")[:MAX_NAMESAKES]))
     return _as_pairs(workspace, found[:limit])
+
+
+# Within one last name, look at this many people at most (a very common name is no signal).
+MAX_NAMESAKES = 50
+
+
+def _first_names_alike(one: Contact, other: Contact) -> str:
+    """ "same name", "similar name" (Dan and Daniel; a nickname that is the other's name) or ""."""
+    a, b = fold(one.first_name.strip()), fold(other.first_name.strip())
+    if a == b:
+        return "same name"
+    nicknames = {fold(one.nickname.strip()), fold(other.nickname.strip())} - {""}
+    if min(len(a), len(b)) >= 2 and (a.startswith(b) or b.startswith(a) or {a, b} & nicknames):
+        return "similar name"
+    return ""
+
+
+def _similar_pairs(namesakes: list[Contact]) -> list[tuple[int, int, str]]:
+    pairs = []
+    for index, one in enumerate(namesakes):
+        for other in namesakes[index + 1 :]:
+            if reason := _first_names_alike(one, other):
+                pairs.append((one.pk, other.pk, reason))
+    return pairs
 
 
 def _pairs(ids: Any, reason: str) -> list[tuple[int, int, str]]:
@@ -105,9 +132,18 @@ def duplicates_of(contact: Contact) -> list[DuplicatePair]:
         found += [
             (contact.pk, pk, "same phone") for pk in phones.values_list("contact_id", flat=True)
         ]
-    if contact.sort_name:
-        same = scoped(Contact, workspace).filter(sort_name=contact.sort_name)
-        found += [(contact.pk, pk, "same name") for pk in same.values_list("pk", flat=True)]
+    if contact.last_name.strip():
+        namesakes = (
+            scoped(Contact, workspace)
+            .annotate(family=Lower("last_name"))
+            .filter(family=contact.last_name.strip().lower())
+            .exclude(pk=contact.pk)[:MAX_NAMESAKES]
+        )
+        found += [
+            (contact.pk, other.pk, reason)
+            for other in namesakes
+            if (reason := _first_names_alike(contact, other))
+        ]
     return _as_pairs(workspace, [row for row in found if row[1] != contact.pk])
 
 

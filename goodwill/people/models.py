@@ -88,6 +88,8 @@ class Contact(WorkspaceOwned):
             models.Index(
                 fields=["workspace", "introduced_by", "sort_name"], name="people_contact_ws_intro"
             ),
+            # Namesakes, for likely duplicates.
+            models.Index("workspace", Lower("last_name"), name="people_contact_ws_family"),
         ]
 
     def __str__(self) -> str:

@@ -30,13 +30,17 @@ class DuplicateTests(GoodwillTestCase):
         c = self.contact("Eve", phones=[Labelled("", "+1 415 555 0100")])
         d = self.contact("Evie", phones=[Labelled("", "+14155550100")])
         e = self.contact("Sam", "Lee")
-        f = self.contact("Sam", "Lee")
+        f = self.contact("Sam", "LEE")
+        g = self.contact("Kat", "Berg")
+        h = self.contact("Katarina", "Berg")
+        self.contact("Karl", "Berg")
         self.contact("Nobody", "Else")
         pairs = {(p.first.pk, p.second.pk): p.reason for p in likely_duplicates(self.workspace)}
         assert pairs == {
             (a.pk, b.pk): "same e-mail dan@acme.example",
             (c.pk, d.pk): "same phone +14155550100",
             (e.pk, f.pk): "same name",
+            (g.pk, h.pk): "similar name",
         }
         assert [p.second.pk for p in duplicates_of(a)] == [b.pk]
 
