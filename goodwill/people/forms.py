@@ -131,6 +131,12 @@ class CircleForm(forms.Form):
         max_length=500, required=False, help_text="e.g. collects baseball cards"
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    linked_contact = forms.IntegerField(
+        label="Also a contact? Their number",
+        required=False,
+        min_value=1,
+        help_text="e.g. 12 for #12",
+    )
 
 
 class DateForm(forms.Form):

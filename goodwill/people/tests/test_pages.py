@@ -400,3 +400,24 @@ class MentalNoteTests(GoodwillTestCase):
         assert response.status_code == 404
         self.assertNotContains(self.client.get("/people/lookup/", {"who": "ortiz"}), "Ortiz")
         assert not Note.objects.exists()
+
+
+class CircleLinkTests(GoodwillTestCase):
+    def test_a_circle_member_can_be_linked_to_their_own_contact(self):
+        dan = services.contact_create(
+            self.workspace, actor=self.owner, kind="client", first_name="Dan"
+        )
+        maria = services.contact_create(
+            self.workspace, actor=self.owner, kind="friend", first_name="Maria"
+        )
+        stranger = services.contact_create(
+            self.other_workspace, actor=self.outsider, kind="friend", first_name="S"
+        )
+        self.login(self.owner)
+        url = f"/people/{dan.pk}/circle/add/"
+        response = self.client.post(
+            url, {"name": "S", "relation": "spouse", "linked_contact": stranger.pk}
+        )
+        self.assertContains(response, "No such record in this workspace", status_code=400)
+        self.client.post(url, {"name": "Maria", "relation": "spouse", "linked_contact": maria.pk})
+        self.assertContains(self.client.get(f"/people/{dan.pk}/"), f'href="/people/{maria.pk}/"')
