@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "goodwill.accounts",
     "goodwill.core",
     "goodwill.people",
+    "goodwill.touchpoints",
 ]
 
 MIDDLEWARE = [

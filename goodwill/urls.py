@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("goodwill.accounts.urls")),
     path("", include("goodwill.people.urls")),
+    path("", include("goodwill.touchpoints.urls")),
     path("", include("goodwill.core.urls")),
 ]
 

@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from goodwill.accounts.models import Membership
 
@@ -34,4 +35,8 @@ class WorkspaceMiddleware:
         membership = current_membership(request)
         request.membership = membership  # type: ignore[attr-defined]
         request.workspace = membership.workspace if membership else None  # type: ignore[attr-defined]
-        return self.get_response(request)
+        if membership is None:
+            return self.get_response(request)
+        # Pages show and read times in the workspace's time zone.
+        with timezone.override(membership.workspace.zone):
+            return self.get_response(request)

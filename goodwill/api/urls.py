@@ -3,8 +3,10 @@
 from goodwill.accounts.api import router as accounts_router
 from goodwill.api.platform import api
 from goodwill.people.api import router as people_router
+from goodwill.touchpoints.api import router as touchpoints_router
 
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)
+api.add_router("/", touchpoints_router)
 
 __all__ = ["api"]

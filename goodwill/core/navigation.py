@@ -18,4 +18,5 @@ NAVIGATION: list[NavItem] = [
     NavItem("Dashboard", "core:dashboard", ""),
     NavItem("People", "people:list", "A"),
     NavItem("Organisations", "people:organizations", "A1"),
+    NavItem("Keep in touch", "touchpoints:overdue", "B2"),
 ]

@@ -38,8 +38,18 @@ from goodwill.people.models import (
     TimelineEntry,
 )
 from goodwill.people.text import format_phone, render_markdown
+from goodwill.touchpoints.forms import TouchForm
+from goodwill.touchpoints.models import InteractionKind
 
 TIMELINE_PAGE = 20
+# The touches logged with one click from the contact page.
+QUICK_TOUCHES = [
+    (kind.value, kind.label)
+    for kind in (
+        InteractionKind.CALL, InteractionKind.EMAIL, InteractionKind.MEETING,
+        InteractionKind.MEAL, InteractionKind.MESSAGE, InteractionKind.THANK_YOU,
+    )
+]  # fmt: skip
 GIFT_IDEAS_AHEAD = timedelta(days=30)
 PRESENTATION_KEY = "presentation_mode"
 
@@ -187,6 +197,9 @@ def _page_context(request: WorkspaceRequest, contact: Contact) -> dict[str, Any]
         "date_form": DateForm(),
         "gift_form": GiftForm(members=[(m.pk, m.name) for m in circle]),
         "note_form": NoteForm(),
+        "touch_form": TouchForm(),
+        "touch_quick": QUICK_TOUCHES,
+        "now": timezone.now(),
         "today": today,
     }
 

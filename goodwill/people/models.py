@@ -5,6 +5,7 @@ goodwill.core.scoping. Child records (e-mails, facts, circle, …) carry the wor
 every table can be filtered, indexed and one day distributed by workspace.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from goodwill.core.scoping import WorkspaceOwned
+from goodwill.people.cadence import effective_cadence_days, touch_due_at
 from goodwill.people.dates import PartialDate
 
 
@@ -70,6 +72,12 @@ class Contact(WorkspaceOwned):
     cadence_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="Keep in touch every N days."
     )
+    # Kept by the touchpoints capability: the last interaction, and a snooze of the next touch.
+    last_touch_at = models.DateTimeField(null=True, blank=True, editable=False)
+    touch_snoozed_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Derived by save() from the cadence, the last touch and the snooze; indexed for the overdue
+    # list.
+    touch_due_at = models.DateTimeField(null=True, editable=False)
     # Lower-cased "last first", kept by save(), so lists sort on one indexed column.
     sort_name = models.CharField(max_length=210, editable=False, default="")
     created_at = models.DateTimeField(default=timezone.now)
@@ -88,6 +96,7 @@ class Contact(WorkspaceOwned):
             models.Index(
                 fields=["workspace", "introduced_by", "sort_name"], name="people_contact_ws_intro"
             ),
+            models.Index(fields=["workspace", "touch_due_at"], name="people_contact_ws_due"),
             # Namesakes, for likely duplicates.
             models.Index("workspace", Lower("last_name"), name="people_contact_ws_family"),
         ]
@@ -107,9 +116,23 @@ class Contact(WorkspaceOwned):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.sort_name = f"{self.last_name} {self.first_name} {self.nickname}".strip().lower()[:210]
+        self.touch_due_at = self.compute_touch_due_at()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_name"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_name", "touch_due_at"}
         super().save(*args, **kwargs)
+
+    def compute_touch_due_at(self) -> datetime:
+        return touch_due_at(
+            kind=self.kind,
+            cadence_days=self.cadence_days,
+            last_touch_at=self.last_touch_at,
+            created_at=self.created_at,
+            snoozed_until=self.touch_snoozed_until,
+        )
+
+    @property
+    def effective_cadence_days(self) -> int:
+        return effective_cadence_days(self.kind, self.cadence_days)
 
 
 class ContactChild(WorkspaceOwned):

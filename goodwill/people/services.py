@@ -566,6 +566,11 @@ def contacts_bulk_update(
         if cadence_days is not UNSET:
             changes["cadence_days"] = cadence_days
         scoped(Contact, workspace).filter(pk__in=ids).update(**changes)
+        if kind or cadence_days is not UNSET:
+            changed = list(scoped(Contact, workspace).filter(pk__in=ids))
+            for contact in changed:
+                contact.touch_due_at = contact.compute_touch_due_at()
+            Contact.objects.bulk_update(changed, ["touch_due_at"])
         if add_tag.strip():
             tag = tag_for_name(workspace, add_tag.strip()[:60])
             have = set(

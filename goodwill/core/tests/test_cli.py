@@ -8,6 +8,7 @@ from django.core.management import call_command, get_commands, load_command_clas
 from goodwill.accounts.models import Membership, User, Workspace
 from goodwill.core.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_SLUG
 from goodwill.people.models import CircleMember, Contact, Fact, Note
+from goodwill.touchpoints.models import Interaction
 
 OUR_COMMANDS = ["serve", "worker", "demo", "createuser", "token"]
 
@@ -29,7 +30,7 @@ def test_each_goodwill_command_has_help_with_an_example(name):
 @pytest.mark.django_db
 def test_demo_builds_the_workspace_and_is_idempotent():
     call_command("demo", stdout=io.StringIO())
-    models = (User, Workspace, Membership, Contact, Fact, CircleMember, Note)
+    models = (User, Workspace, Membership, Contact, Fact, CircleMember, Note, Interaction)
     counts = [model.objects.count() for model in models]
     out = io.StringIO()
     call_command("demo", stdout=out)

@@ -1,0 +1,154 @@
+"""/api/v1/interactions, /api/v1/overdue and snoozing."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from goodwill.api.platform import user_of, workspace_of
+from goodwill.core.scoping import get_scoped_or_404, scoped
+from goodwill.people.models import Contact
+from goodwill.touchpoints import services
+from goodwill.touchpoints.models import Interaction, Participation
+
+router = Router(tags=["touchpoints"])
+
+KindName = Literal[
+    "call", "email", "meeting", "meal", "visit_home",
+    "visit_theirs", "event", "gift", "thank_you", "message",
+]  # fmt: skip
+DirectionName = Literal["ours", "theirs"]
+
+
+class InteractionOut(Schema):
+    id: int
+    kind: str
+    direction: str
+    occurred_at: datetime
+    note: str
+    contacts: list[int]
+
+    @staticmethod
+    def resolve_contacts(obj: Interaction) -> list[int]:
+        return [p.contact_id for p in obj.participations.all()]
+
+
+class InteractionIn(Schema):
+    kind: KindName
+    contacts: list[int] = Field(
+        min_length=1, max_length=50, description="Contact ids of who took part"
+    )
+    occurred_at: datetime | None = Field(None, description="Defaults to now; not in the future")
+    direction: DirectionName = "ours"
+    note: str = Field("", max_length=5000)
+
+
+class InteractionPatch(Schema):
+    kind: KindName | None = None
+    contacts: list[int] | None = Field(None, min_length=1, max_length=50)
+    occurred_at: datetime | None = None
+    direction: DirectionName | None = None
+    note: str | None = Field(None, max_length=5000)
+
+
+class InteractionFilters(Schema):
+    contact: int | None = Field(None, description="Only the touches of this contact")
+
+
+def _with_participants(queryset: QuerySet[Interaction], workspace: Any) -> QuerySet[Interaction]:
+    parts = scoped(Participation, workspace).order_by("id")
+    return queryset.prefetch_related(Prefetch("participations", queryset=parts))
+
+
+@router.get("/interactions", response=list[InteractionOut], summary="Interactions, newest first")
+@paginate
+def interactions_list(
+    request: HttpRequest, filters: Query[InteractionFilters]
+) -> QuerySet[Interaction]:
+    workspace = workspace_of(request)
+    interactions = scoped(Interaction, workspace)
+    if filters.contact is not None:
+        contact = get_scoped_or_404(Contact, workspace, pk=filters.contact)
+        ids = scoped(Participation, workspace).filter(contact=contact).values("interaction_id")
+        interactions = interactions.filter(pk__in=ids)
+    return _with_participants(interactions.order_by("-occurred_at", "-id"), workspace)
+
+
+def _out(request: HttpRequest, pk: int) -> Interaction:
+    workspace = workspace_of(request)
+    return _with_participants(scoped(Interaction, workspace), workspace).get(pk=pk)
+
+
+@router.post("/interactions", response={201: InteractionOut}, summary="Log an interaction")
+def interactions_create(request: HttpRequest, payload: InteractionIn) -> Status[Interaction]:
+    interaction = services.interaction_log(
+        workspace_of(request),
+        actor=user_of(request),
+        kind=payload.kind,
+        contact_ids=payload.contacts,
+        occurred_at=payload.occurred_at,
+        direction=payload.direction,
+        note=payload.note,
+    )
+    return Status(201, _out(request, interaction.pk))
+
+
+def _interaction(request: HttpRequest, pk: int) -> Interaction:
+    return get_scoped_or_404(Interaction, workspace_of(request), pk=pk)
+
+
+@router.get("/interactions/{interaction_id}", response=InteractionOut, summary="One interaction")
+def interactions_get(request: HttpRequest, interaction_id: int) -> Interaction:
+    return _out(request, _interaction(request, interaction_id).pk)
+
+
+@router.patch("/interactions/{interaction_id}", response=InteractionOut, summary="Change it")
+def interactions_update(
+    request: HttpRequest, interaction_id: int, payload: InteractionPatch
+) -> Interaction:
+    changes = payload.dict(exclude_unset=True)
+    if "contacts" in changes:
+        changes["contact_ids"] = changes.pop("contacts")
+    services.interaction_update(_interaction(request, interaction_id), **changes)
+    return _out(request, interaction_id)
+
+
+@router.delete("/interactions/{interaction_id}", response={204: None}, summary="Delete it")
+def interactions_delete(request: HttpRequest, interaction_id: int) -> Status[None]:
+    services.interaction_delete(_interaction(request, interaction_id))
+    return Status(204, None)
+
+
+class OverdueOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    kind: str
+    last_touch_at: datetime | None
+    touch_due_at: datetime | None
+    cadence_days: int
+
+    @staticmethod
+    def resolve_cadence_days(obj: Contact) -> int:
+        return obj.effective_cadence_days
+
+
+@router.get(
+    "/overdue", response=list[OverdueOut], summary="Contacts due a touch, most overdue first"
+)
+@paginate
+def overdue_list(request: HttpRequest) -> QuerySet[Contact]:
+    return services.overdue(workspace_of(request))
+
+
+class SnoozeIn(Schema):
+    days: int = Field(7, ge=1, le=365)
+
+
+@router.post("/contacts/{contact_id}/snooze", response=OverdueOut, summary="Put off the next touch")
+def contacts_snooze(request: HttpRequest, contact_id: int, payload: SnoozeIn) -> Contact:
+    contact = get_scoped_or_404(Contact, workspace_of(request), pk=contact_id)
+    return services.touch_snooze(contact, days=payload.days)

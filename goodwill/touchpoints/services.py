@@ -1,0 +1,204 @@
+"""Every change to interactions and to the keep-in-touch clock, one function each.
+
+Logging an interaction puts it on each participant's timeline and resets their keep-in-touch
+clock (any touch counts). Editing or deleting one sets the clock back to the latest touch left.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from goodwill.accounts.models import User, Workspace
+from goodwill.core.scoping import scoped
+from goodwill.people.models import Contact, TimelineEntry
+from goodwill.people.services import timeline_add
+from goodwill.touchpoints.models import Direction, Interaction, InteractionKind, Participation
+
+# A touch logged for later than this is a typo, not a plan (plans are reminders, issue 5).
+FUTURE_SLACK = timedelta(days=1)
+MAX_PARTICIPANTS = 50
+MAX_SNOOZE_DAYS = 365
+
+
+def _participants(workspace: Workspace, contact_ids: Iterable[int]) -> list[Contact]:
+    wanted = list(dict.fromkeys(contact_ids))
+    if not wanted:
+        raise ValidationError({"contacts": "Choose at least one person who took part."})
+    if len(wanted) > MAX_PARTICIPANTS:
+        raise ValidationError({"contacts": f"At most {MAX_PARTICIPANTS} people per interaction."})
+    found = scoped(Contact, workspace).in_bulk(wanted)
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        raise ValidationError({"contacts": f"No contact #{', #'.join(missing)} in this workspace."})
+    return [found[pk] for pk in wanted]
+
+
+def _check(kind: str, direction: str, occurred_at: datetime, note: str) -> None:
+    if kind not in InteractionKind.values:
+        raise ValidationError({"kind": f"Kind must be one of {', '.join(InteractionKind.values)}."})
+    if direction not in Direction.values:
+        raise ValidationError({"direction": "Direction must be ours or theirs."})
+    if timezone.is_naive(occurred_at):
+        raise ValidationError({"occurred_at": "Give the time with its time zone."})
+    if occurred_at > timezone.now() + FUTURE_SLACK:
+        raise ValidationError(
+            {"occurred_at": "That is in the future: log a touch once it happened."}
+        )
+    if occurred_at.year < 1900:
+        raise ValidationError({"occurred_at": "That is too long ago."})
+    if len(note) > 5000:
+        raise ValidationError({"note": "Keep the note under 5,000 characters."})
+
+
+def _write_timeline(interaction: Interaction, people: Sequence[Contact]) -> None:
+    kind = interaction.get_kind_display()
+    for contact in people:
+        others = [p.display_name for p in people if p.pk != contact.pk]
+        title = f"{kind} with {', '.join(others)}" if others else kind
+        timeline_add(
+            contact,
+            kind="interaction",
+            title=title,
+            occurred_at=interaction.occurred_at,
+            data={
+                "interaction_id": interaction.pk,
+                "kind": interaction.kind,
+                "direction": interaction.direction,
+                "note": interaction.note[:300],
+            },
+        )
+
+
+def _reset_clocks(workspace: Workspace, contact_ids: Iterable[int]) -> None:
+    """Set each contact's last touch to their latest interaction, and the next due date with it."""
+    ids = list(set(contact_ids))
+    latest = dict(
+        scoped(Participation, workspace)
+        .filter(contact_id__in=ids)
+        .values("contact_id")
+        .annotate(last=Max("occurred_at"))
+        .values_list("contact_id", "last")
+    )
+    contacts = list(scoped(Contact, workspace).filter(pk__in=ids))
+    for contact in contacts:
+        new_last = latest.get(contact.pk)
+        if new_last != contact.last_touch_at:
+            # A new touch ends any snooze: the clock starts again from the touch.
+            if new_last and (contact.last_touch_at is None or new_last > contact.last_touch_at):
+                contact.touch_snoozed_until = None
+            contact.last_touch_at = new_last
+        contact.touch_due_at = contact.compute_touch_due_at()
+    Contact.objects.bulk_update(contacts, ["last_touch_at", "touch_snoozed_until", "touch_due_at"])
+
+
+def interaction_log(
+    workspace: Workspace,
+    *,
+    actor: User | None,
+    kind: str,
+    contact_ids: Iterable[int],
+    occurred_at: datetime | None = None,
+    direction: str = Direction.OURS,
+    note: str = "",
+) -> Interaction:
+    occurred_at = occurred_at or timezone.now()
+    note = note.strip()
+    _check(kind, direction, occurred_at, note)
+    people = _participants(workspace, contact_ids)
+    with transaction.atomic():
+        interaction = Interaction.objects.create(
+            workspace=workspace,
+            kind=kind,
+            direction=direction,
+            occurred_at=occurred_at,
+            note=note,
+            created_by=actor,
+        )
+        Participation.objects.bulk_create(
+            [
+                Participation(
+                    workspace=workspace, interaction=interaction, contact=c, occurred_at=occurred_at
+                )
+                for c in people
+            ]
+        )
+        _write_timeline(interaction, people)
+        _reset_clocks(workspace, [c.pk for c in people])
+    return interaction
+
+
+def interaction_participants(interaction: Interaction) -> list[Contact]:
+    parts = scoped(Participation, interaction.workspace).filter(interaction=interaction)
+    return [p.contact for p in parts.select_related("contact").order_by("id")]
+
+
+def _forget_timeline(interaction: Interaction) -> None:
+    scoped(TimelineEntry, interaction.workspace).filter(
+        kind="interaction", data__interaction_id=interaction.pk
+    ).delete()
+
+
+def interaction_update(interaction: Interaction, **changes: Any) -> Interaction:
+    """Change kind, direction, time, note or participants (`contact_ids`, the whole list)."""
+    workspace = interaction.workspace
+    for key in ("kind", "direction", "occurred_at", "note"):
+        if key in changes and changes[key] is not None:
+            setattr(interaction, key, changes[key].strip() if key == "note" else changes[key])
+    _check(interaction.kind, interaction.direction, interaction.occurred_at, interaction.note)
+    before = [c.pk for c in interaction_participants(interaction)]
+    people = (
+        _participants(workspace, changes["contact_ids"])
+        if changes.get("contact_ids") is not None
+        else scoped(Contact, workspace).filter(pk__in=before)
+    )
+    people = list(people)
+    with transaction.atomic():
+        interaction.save()
+        scoped(Participation, workspace).filter(interaction=interaction).delete()
+        Participation.objects.bulk_create(
+            [
+                Participation(
+                    workspace=workspace,
+                    interaction=interaction,
+                    contact=c,
+                    occurred_at=interaction.occurred_at,
+                )
+                for c in people
+            ]
+        )
+        _forget_timeline(interaction)
+        _write_timeline(interaction, people)
+        _reset_clocks(workspace, [*before, *(c.pk for c in people)])
+    return interaction
+
+
+def interaction_delete(interaction: Interaction) -> None:
+    workspace = interaction.workspace
+    with transaction.atomic():
+        before = [c.pk for c in interaction_participants(interaction)]
+        _forget_timeline(interaction)
+        interaction.delete()
+        _reset_clocks(workspace, before)
+
+
+def touch_snooze(contact: Contact, *, days: int) -> Contact:
+    """Put off the next touch by *days* from now, without logging one."""
+    if not 1 <= days <= MAX_SNOOZE_DAYS:
+        raise ValidationError({"days": f"Snooze for 1 to {MAX_SNOOZE_DAYS} days."})
+    contact.touch_snoozed_until = timezone.now() + timedelta(days=days)
+    contact.save(update_fields=["touch_snoozed_until"])
+    return contact
+
+
+def overdue(workspace: Workspace, now: datetime | None = None) -> QuerySet[Contact]:
+    """Contacts whose next touch is due, the most overdue first (one indexed range scan)."""
+    return (
+        scoped(Contact, workspace)
+        .filter(touch_due_at__lte=now or timezone.now())
+        .order_by("touch_due_at", "id")
+    )
