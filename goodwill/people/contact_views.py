@@ -40,6 +40,7 @@ from goodwill.people.models import (
 from goodwill.people.text import format_phone, render_markdown
 from goodwill.touchpoints.forms import TouchForm
 from goodwill.touchpoints.models import InteractionKind
+from goodwill.touchpoints.services import contact_rapport
 
 TIMELINE_PAGE = 20
 # The touches logged with one click from the contact page.
@@ -198,6 +199,7 @@ def _page_context(request: WorkspaceRequest, contact: Contact) -> dict[str, Any]
         "gift_form": GiftForm(members=[(m.pk, m.name) for m in circle]),
         "note_form": NoteForm(),
         "touch_form": TouchForm(),
+        "rapport": contact_rapport(contact),
         "touch_quick": QUICK_TOUCHES,
         "now": timezone.now(),
         "today": today,

@@ -5,6 +5,7 @@ clock (any touch counts). Editing or deleting one sets the clock back to the lat
 """
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,9 +16,10 @@ from django.utils import timezone
 
 from goodwill.accounts.models import User, Workspace
 from goodwill.core.scoping import scoped
-from goodwill.people.models import Contact, TimelineEntry
+from goodwill.people.models import Contact, Gift, GiftStatus, TimelineEntry
 from goodwill.people.services import timeline_add
 from goodwill.touchpoints.models import Direction, Interaction, InteractionKind, Participation
+from goodwill.touchpoints.rapport import WINDOW, Rapport, Touch, monthly, rapport
 
 # A touch logged for later than this is a typo, not a plan (plans are reminders, issue 5).
 FUTURE_SLACK = timedelta(days=1)
@@ -201,4 +203,43 @@ def overdue(workspace: Workspace, now: datetime | None = None) -> QuerySet[Conta
         scoped(Contact, workspace)
         .filter(touch_due_at__lte=now or timezone.now())
         .order_by("touch_due_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class RapportView:
+    """A contact's rapport now, its parts, and the score over the last 12 months."""
+
+    now: Rapport
+    chart: list[tuple[datetime, int]]
+
+
+def contact_rapport(contact: Contact, now: datetime | None = None) -> RapportView:
+    """Computed from the contact's touches of the last two years, in two queries."""
+    now = now or timezone.now()
+    since = now - 2 * WINDOW
+    touches = [
+        Touch(
+            occurred_at=p.occurred_at,
+            kind=p.interaction.kind,
+            theirs=p.interaction.direction == Direction.THEIRS,
+        )
+        for p in scoped(Participation, contact.workspace)
+        .filter(contact=contact, occurred_at__gte=since)
+        .select_related("interaction")
+    ]
+    circle_gifts = (
+        scoped(Gift, contact.workspace)
+        .filter(
+            contact=contact,
+            status=GiftStatus.GIVEN,
+            for_member__isnull=False,
+            given_on__gte=(now - WINDOW).date(),
+        )
+        .count()
+    )
+    cadence = contact.effective_cadence_days
+    return RapportView(
+        now=rapport(touches, now=now, cadence_days=cadence, circle_gifts=circle_gifts),
+        chart=monthly(touches, now=now, cadence_days=cadence),
     )

@@ -260,7 +260,7 @@ class ContactPageTests(GoodwillTestCase):
             )
             services.note_add(self.dan, author=self.owner, body=f"Note {number}")
             services.gift_add(self.dan, description=f"Gift {number}")
-        with self.assertNumQueries(21):
+        with self.assertNumQueries(23):
             self.client.get(self.url)
 
     def test_erasing_is_for_owners_after_typing_the_name(self):

@@ -294,3 +294,25 @@ class TouchApiTests(GoodwillTestCase):
         )
         assert self.api("GET", "overdue", token=token).json()["count"] == 0
         assert Interaction.objects.count() == 1
+
+
+class RapportPageTests(GoodwillTestCase):
+    def test_the_contact_page_explains_the_score_and_draws_the_year(self):
+        dan = people.contact_create(
+            self.workspace, actor=self.owner, kind="client", first_name="Dan"
+        )
+        self.login(self.owner)
+        self.assertContains(self.client.get(f"/people/{dan.pk}/"), "Rapport: 0")
+        services.interaction_log(
+            self.workspace, actor=self.owner, kind="visit_home", contact_ids=[dan.pk]
+        )
+        services.interaction_log(
+            self.workspace, actor=self.owner, kind="call", contact_ids=[dan.pk], direction="theirs"
+        )
+        page = self.client.get(f"/people/{dan.pk}/")
+        view = services.contact_rapport(dan)
+        assert view.now.score > 0
+        self.assertContains(page, f"Rapport: {view.now.score}")
+        self.assertContains(page, "They reached out 1 of 2 times.")
+        self.assertContains(page, "<polyline")
+        assert len(view.chart) == 12
