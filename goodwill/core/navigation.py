@@ -19,4 +19,5 @@ NAVIGATION: list[NavItem] = [
     NavItem("People", "people:list", "A"),
     NavItem("Organisations", "people:organizations", "A1"),
     NavItem("Keep in touch", "touchpoints:overdue", "B2"),
+    NavItem("Relationships", "touchpoints:relationships", "B3"),
 ]

@@ -12,7 +12,7 @@ from goodwill.api.platform import user_of, workspace_of
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people.models import Contact
 from goodwill.touchpoints import services
-from goodwill.touchpoints.models import Interaction, Participation
+from goodwill.touchpoints.models import Interaction, Participation, RapportScore
 
 router = Router(tags=["touchpoints"])
 
@@ -152,3 +152,27 @@ class SnoozeIn(Schema):
 def contacts_snooze(request: HttpRequest, contact_id: int, payload: SnoozeIn) -> Contact:
     contact = get_scoped_or_404(Contact, workspace_of(request), pk=contact_id)
     return services.touch_snooze(contact, days=payload.days)
+
+
+class RapportOut(Schema):
+    contact: int
+    name: str
+    score: int
+    meals: int
+    home_visits: int
+    gifts: int
+    circle_gifts: int
+
+    @staticmethod
+    def resolve_contact(obj: RapportScore) -> int:
+        return obj.contact_id
+
+    @staticmethod
+    def resolve_name(obj: RapportScore) -> str:
+        return obj.contact.display_name
+
+
+@router.get("/rapport", response=list[RapportOut], summary="Contacts ranked by rapport")
+@paginate
+def rapport_ranking(request: HttpRequest) -> QuerySet[RapportScore]:
+    return services.best_relationships(workspace_of(request))

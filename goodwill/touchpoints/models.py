@@ -61,3 +61,24 @@ class Participation(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.contact} in {self.interaction}"
+
+
+class RapportScore(WorkspaceOwned):
+    """A contact's rapport as last computed, with the depth ladder's counts of the last year,
+    kept for ranking (recomputed on every touch and by a daily sweep, since recency decays)."""
+
+    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="rapport_score")
+    score = models.PositiveSmallIntegerField(default=0)
+    meals = models.PositiveIntegerField(default=0)
+    home_visits = models.PositiveIntegerField(default=0)
+    gifts = models.PositiveIntegerField(default=0)
+    circle_gifts = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "-score", "contact"], name="touch_rapport_ws_rank")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact}: {self.score}"

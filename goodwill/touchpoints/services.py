@@ -11,14 +11,20 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from goodwill.accounts.models import User, Workspace
 from goodwill.core.scoping import scoped
 from goodwill.people.models import Contact, Gift, GiftStatus, TimelineEntry
 from goodwill.people.services import timeline_add
-from goodwill.touchpoints.models import Direction, Interaction, InteractionKind, Participation
+from goodwill.touchpoints.models import (
+    Direction,
+    Interaction,
+    InteractionKind,
+    Participation,
+    RapportScore,
+)
 from goodwill.touchpoints.rapport import WINDOW, Rapport, Touch, monthly, rapport
 
 # A touch logged for later than this is a typo, not a plan (plans are reminders, issue 5).
@@ -96,6 +102,7 @@ def _reset_clocks(workspace: Workspace, contact_ids: Iterable[int]) -> None:
             contact.last_touch_at = new_last
         contact.touch_due_at = contact.compute_touch_due_at()
     Contact.objects.bulk_update(contacts, ["last_touch_at", "touch_snoozed_until", "touch_due_at"])
+    rapport_refresh(workspace, ids)
 
 
 def interaction_log(
@@ -242,4 +249,68 @@ def contact_rapport(contact: Contact, now: datetime | None = None) -> RapportVie
     return RapportView(
         now=rapport(touches, now=now, cadence_days=cadence, circle_gifts=circle_gifts),
         chart=monthly(touches, now=now, cadence_days=cadence),
+    )
+
+
+def rapport_refresh(
+    workspace: Workspace, contact_ids: Iterable[int], now: datetime | None = None
+) -> int:
+    """Recompute and store the rapport of these contacts, in three queries for the lot."""
+    now = now or timezone.now()
+    contacts = scoped(Contact, workspace).in_bulk(list(set(contact_ids)))
+    touches: dict[int, list[Touch]] = {pk: [] for pk in contacts}
+    parts = scoped(Participation, workspace).filter(
+        contact_id__in=list(contacts), occurred_at__gt=now - WINDOW, occurred_at__lte=now
+    )
+    for pk, occurred_at, kind, direction in parts.values_list(
+        "contact_id", "occurred_at", "interaction__kind", "interaction__direction"
+    ):
+        touches[pk].append(
+            Touch(occurred_at=occurred_at, kind=kind, theirs=direction == Direction.THEIRS)
+        )
+    circle_gifts = dict(
+        scoped(Gift, workspace)
+        .filter(contact_id__in=list(contacts), status=GiftStatus.GIVEN, for_member__isnull=False)
+        .filter(given_on__gt=(now - WINDOW).date())
+        .values("contact_id")
+        .annotate(n=Count("id"))
+        .values_list("contact_id", "n")
+    )
+    rows = []
+    for pk, contact in contacts.items():
+        mine = touches[pk]
+        result = rapport(
+            mine,
+            now=now,
+            cadence_days=contact.effective_cadence_days,
+            circle_gifts=circle_gifts.get(pk, 0),
+        )
+        rows.append(
+            RapportScore(
+                workspace=workspace,
+                contact=contact,
+                score=result.score,
+                meals=sum(1 for t in mine if t.kind == "meal"),
+                home_visits=sum(1 for t in mine if t.kind == "visit_home"),
+                gifts=sum(1 for t in mine if t.kind == "gift"),
+                circle_gifts=circle_gifts.get(pk, 0),
+                computed_at=now,
+            )
+        )
+    RapportScore.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["contact"],
+        update_fields=["score", "meals", "home_visits", "gifts", "circle_gifts", "computed_at"],
+    )
+    return len(rows)
+
+
+def best_relationships(workspace: Workspace) -> QuerySet[RapportScore]:
+    """Contacts ranked by rapport, with the depth ladder's counts beside them."""
+    return (
+        scoped(RapportScore, workspace)
+        .filter(score__gt=0)
+        .select_related("contact", "contact__organization")
+        .order_by("-score", "contact_id")
     )

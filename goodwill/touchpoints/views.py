@@ -106,7 +106,22 @@ def interaction_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return redirect("touchpoints:overdue")
 
 
+@member_required
+def relationships(request: WorkspaceRequest) -> HttpResponse:
+    """The best relationships by rapport, with meals, home visits and gifts of the last year."""
+    ranking = services.best_relationships(request.workspace)
+    page = Paginator(ranking, PAGE_SIZE).get_page(request.GET.get("page"))
+    top = list(ranking[:10])
+    context = {
+        "page": page,
+        "top_count": len(top),
+        "top_home_visits": sum(1 for row in top if row.home_visits),
+    }
+    return render(request, "touchpoints/relationships.html", context)
+
+
 urlpatterns = [
+    path("relationships/", relationships, name="relationships"),
     path("people/<int:pk>/touch/", touch_log, name="log"),
     path("people/<int:pk>/snooze/", snooze, name="snooze"),
     path("keep-in-touch/", overdue_list, name="overdue"),

@@ -316,3 +316,61 @@ class RapportPageTests(GoodwillTestCase):
         self.assertContains(page, "They reached out 1 of 2 times.")
         self.assertContains(page, "<polyline")
         assert len(view.chart) == 12
+
+
+class RankingTests(GoodwillTestCase):
+    def setUp(self):
+        self.dan = people.contact_create(
+            self.workspace, actor=self.owner, kind="client", first_name="Dan"
+        )
+        self.tom = people.contact_create(
+            self.workspace, actor=self.owner, kind="customer", first_name="Tom"
+        )
+        services.interaction_log(
+            self.workspace, actor=self.owner, kind="visit_home", contact_ids=[self.dan.pk]
+        )
+        services.interaction_log(
+            self.workspace, actor=self.owner, kind="meal", contact_ids=[self.dan.pk, self.tom.pk]
+        )
+        services.interaction_log(
+            self.workspace, actor=self.owner, kind="email", contact_ids=[self.tom.pk],
+            occurred_at=timezone.now() - timedelta(days=200),
+        )  # fmt: skip
+
+    def test_scores_are_stored_on_every_touch_with_the_depth_counts(self):
+        ranking = list(services.best_relationships(self.workspace))
+        assert [row.contact for row in ranking] == [self.dan, self.tom]
+        dan = ranking[0]
+        assert (dan.meals, dan.home_visits) == (1, 1)
+        assert dan.score == services.contact_rapport(self.dan).now.score
+
+    def test_the_daily_sweep_lets_old_touches_fade(self):
+        from goodwill.touchpoints.models import RapportScore
+        from goodwill.touchpoints.sweeps import refresh_rapport
+
+        before = RapportScore.objects.get(contact=self.dan).score
+        assert refresh_rapport(timezone.now() + timedelta(days=50)) == 2
+        assert RapportScore.objects.get(contact=self.dan).score < before
+
+    def test_the_page_and_the_api_rank_the_workspace_only(self):
+        self.login(self.assistant)
+        page = self.client.get("/relationships/")
+        self.assertContains(page, "Dan")
+        self.assertContains(page, "<strong>1</strong> has been to your home")
+        body = self.api("GET", "rapport").json()
+        assert [item["name"] for item in body["items"]] == ["Dan", "Tom"]
+        self.login(self.outsider)
+        self.assertNotContains(self.client.get("/relationships/"), "Dan")
+        assert self.api("GET", "rapport", token=self.outsider_token).json()["count"] == 0
+
+    def test_ranking_is_a_fixed_number_of_queries(self):
+        for number in range(10):
+            extra = people.contact_create(
+                self.workspace, actor=self.owner, kind="client", first_name=f"P{number}"
+            )
+            services.interaction_log(
+                self.workspace, actor=self.owner, kind="call", contact_ids=[extra.pk]
+            )
+        self.login(self.owner)
+        with self.assertNumQueries(7):
+            self.client.get("/relationships/")
