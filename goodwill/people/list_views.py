@@ -1,13 +1,17 @@
-"""The people list (with search, filters and bulk edit), the contact form and organisations."""
+"""The people list (with search, filters, saved views and bulk edit), the contact form, the
+organisations, and the mental-note box of every page."""
 
+import re
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, QuerySet
-from django.http import HttpResponse
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
@@ -17,33 +21,284 @@ from goodwill.accounts.models import Workspace
 from goodwill.accounts.views import add_errors, safe_next
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people import search, services
-from goodwill.people.forms import BulkForm, ContactForm
+from goodwill.people.forms import BulkForm, ContactForm, OrganizationForm, QuickNoteForm
 from goodwill.people.models import (
     Contact,
     ContactTag,
     Email,
     Kind,
     Organization,
+    Phone,
     SavedFilter,
     Tag,
 )
+from goodwill.people.organizations import organization_update
+from goodwill.people.services import AddressInput
+from goodwill.people.text import format_phone
 
 PAGE_SIZE = 50
+# A search combined with a kind or a tag is filtered among this many best hits.
+SEARCH_WINDOW = 500
+LOOKUP_SIZE = 8
+# The id of the input a lookup result fills in (see app.js), e.g. "id_introduced_by".
+PICK_TARGET = re.compile(r"id_[a-z_]{1,40}")
 
 
-def listed_contacts(workspace: Workspace) -> QuerySet[Contact]:
-    """Contacts with what a list row shows, in a fixed number of queries per page."""
-    return (
-        scoped(Contact, workspace)
-        .select_related("organization")
-        .prefetch_related(
-            Prefetch("emails", queryset=scoped(Email, workspace).order_by("id")),
-            Prefetch(
-                "tag_links",
-                queryset=scoped(ContactTag, workspace).select_related("tag").order_by("tag__name"),
-            ),
+@dataclass(frozen=True)
+class ListQuery:
+    """What the list is asked for in its query string."""
+
+    q: str = ""
+    kind: str = ""
+    tag: str = ""
+    page: int = 1
+
+    @classmethod
+    def parse(cls, params: QueryDict) -> "ListQuery":
+        kind = params.get("kind", "")
+        try:
+            page = max(1, min(int(params.get("page", "1")), 100_000))
+        except ValueError:
+            page = 1
+        return cls(
+            q=" ".join(params.get("q", "").split())[:200],
+            kind=kind if kind in Kind.values else "",
+            tag=params.get("tag", "").strip()[:60],
+            page=page,
         )
+
+    @property
+    def filters(self) -> dict[str, str]:
+        return {key: value for key in ("q", "kind", "tag") if (value := getattr(self, key))}
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * PAGE_SIZE
+
+    def url(self, page: int = 1) -> str:
+        return "?" + urlencode({**self.filters, **({"page": page} if page > 1 else {})})
+
+
+def with_row_data(contacts: QuerySet[Contact], workspace: Workspace) -> QuerySet[Contact]:
+    """Contacts with what a list row shows, in a fixed number of queries per page."""
+    return contacts.select_related("organization").prefetch_related(
+        Prefetch("emails", queryset=scoped(Email, workspace).order_by("id")),
+        Prefetch("phones", queryset=scoped(Phone, workspace).order_by("id")),
+        Prefetch(
+            "tag_links",
+            queryset=scoped(ContactTag, workspace).select_related("tag").order_by("tag__name"),
+        ),
     )
+
+
+def _filtered(workspace: Workspace, query: ListQuery) -> QuerySet[Contact]:
+    contacts = scoped(Contact, workspace)
+    if query.kind:
+        contacts = contacts.filter(kind=query.kind)
+    if query.tag:
+        tag = scoped(Tag, workspace).filter(name__iexact=query.tag).first()
+        if tag is None:
+            return contacts.none()
+        contacts = contacts.filter(tag_links__tag=tag)
+    return contacts
+
+
+@dataclass(frozen=True)
+class Row:
+    contact: Contact
+    snippet: str = ""  # the matched text, when searching
+    email: str = ""
+    phone: str = ""
+
+    @classmethod
+    def of(cls, contact: Contact, snippet: str = "") -> "Row":
+        """From a contact loaded by with_row_data(): its first e-mail and phone."""
+        email = next(iter(contact.emails.all()), None)
+        phone = next(iter(contact.phones.all()), None)
+        return cls(
+            contact,
+            snippet,
+            email.address if email else "",
+            format_phone(phone.number) if phone else "",
+        )
+
+
+@dataclass
+class ListPage:
+    rows: list[Row]
+    has_next: bool
+    total: int | None  # None when counting would cost more than the page itself
+    capped: bool = False  # a filtered search that looked at the best SEARCH_WINDOW hits only
+
+
+def _browse(workspace: Workspace, query: ListQuery) -> ListPage:
+    # One row more than a page tells whether there is a next page, without a COUNT.
+    contacts = with_row_data(_filtered(workspace, query), workspace).order_by("sort_name", "id")
+    rows = list(contacts[query.offset : query.offset + PAGE_SIZE + 1])
+    has_next = len(rows) > PAGE_SIZE
+    total = None if has_next or (query.page > 1 and not rows) else query.offset + len(rows)
+    return ListPage([Row.of(c) for c in rows[:PAGE_SIZE]], has_next, total)
+
+
+def _search(workspace: Workspace, query: ListQuery) -> ListPage:
+    capped = False
+    if query.kind or query.tag:
+        hits, found = search.search(workspace, query.q, limit=SEARCH_WINDOW)
+        allowed = set(
+            _filtered(workspace, query)
+            .filter(pk__in=[hit.contact_id for hit in hits])
+            .values_list("pk", flat=True)
+        )
+        hits = [hit for hit in hits if hit.contact_id in allowed]
+        total, capped = len(hits), found > SEARCH_WINDOW
+        hits = hits[query.offset : query.offset + PAGE_SIZE]
+    else:
+        hits, total = search.search(workspace, query.q, limit=PAGE_SIZE, offset=query.offset)
+    contacts = with_row_data(scoped(Contact, workspace), workspace).in_bulk(
+        [hit.contact_id for hit in hits]
+    )
+    rows = [
+        Row.of(contacts[hit.contact_id], hit.snippet) for hit in hits if hit.contact_id in contacts
+    ]
+    return ListPage(rows, query.offset + PAGE_SIZE < total, total, capped)
+
+
+@member_required
+def contact_list(request: WorkspaceRequest) -> HttpResponse:
+    workspace = request.workspace
+    query = ListQuery.parse(request.GET)
+    page = _search(workspace, query) if query.q else _browse(workspace, query)
+    context = {
+        "query": query,
+        "page": page,
+        "first": query.offset + 1,
+        "last": query.offset + len(page.rows),
+        "previous_url": query.url(query.page - 1) if query.page > 1 else "",
+        "next_url": query.url(query.page + 1) if page.has_next else "",
+        "search_window": SEARCH_WINDOW,
+        "kinds": Kind.choices,
+        "tags": scoped(Tag, workspace).order_by("name")[:100],
+        "bulk_form": BulkForm(),
+        "saved_filters": scoped(SavedFilter, workspace)
+        .filter(user=request.user)
+        .order_by("name")[:50],
+    }
+    return render(request, "people/list.html", context)
+
+
+@require_POST
+@member_required
+def contact_bulk(request: WorkspaceRequest) -> HttpResponse:
+    back = safe_next(request, reverse("people:list"))
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
+        return redirect(back)
+    try:
+        count = services.contacts_bulk_update(
+            request.workspace, form.cleaned_data["ids"], **form.changes()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Updated {count} {'person' if count == 1 else 'people'}.")
+    return redirect(back)
+
+
+def _form_page(
+    request: WorkspaceRequest, form: ContactForm, contact: Contact | None, status: int = 200
+) -> HttpResponse:
+    introducer = None
+    if contact is not None and contact.introduced_by_id:
+        introducer = scoped(Contact, request.workspace).filter(pk=contact.introduced_by_id).first()
+    context = {"form": form, "contact": contact, "introducer": introducer}
+    return render(request, "people/contact_form.html", context, status=status)
+
+
+@member_required
+def contact_new(request: WorkspaceRequest) -> HttpResponse:
+    initial = {
+        "kind": request.GET.get("kind") or Kind.CLIENT,
+        "organization": request.GET.get("organization", "")[:200],
+    }
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method != "POST":
+        return _form_page(request, form, None)
+    if form.is_valid():
+        try:
+            contact = services.contact_create(
+                request.workspace, actor=request.user, **form.service_arguments()
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"{contact.display_name} is added.")
+            return redirect(f"/people/{contact.pk}/")
+    return _form_page(request, form, None, status=400)
+
+
+def _initial(contact: Contact) -> dict[str, Any]:
+    initial: dict[str, Any] = {name: getattr(contact, name) for name in services.CONTACT_FIELDS}
+    initial.update(
+        organization=contact.organization.name if contact.organization else "",
+        introduced_by=contact.introduced_by_id,
+        tags=", ".join(link.tag.name for link in contact.tag_links.select_related("tag")),
+    )
+    for kind, rows, attribute in (
+        ("email", contact.emails.all(), "address"),
+        ("phone", contact.phones.all(), "number"),
+        ("link", contact.links.all(), "url"),
+    ):
+        for slot, row in enumerate(rows):
+            initial[f"{kind}_{slot}"] = getattr(row, attribute)
+            initial[f"{kind}_label_{slot}"] = getattr(row, "label")  # noqa: B009 (mixed row types)
+    if address := contact.addresses.first():
+        for name in ("street", "city", "region", "postal_code", "country"):
+            initial[name] = getattr(address, name)
+    return initial
+
+
+def _slots(contact: Contact) -> dict[str, int]:
+    return {
+        "email": contact.emails.count(),
+        "phone": contact.phones.count(),
+        "link": contact.links.count(),
+    }
+
+
+def _keep_other_addresses(contact: Contact, arguments: dict[str, Any]) -> None:
+    """The form edits the first address (keeping its label); any others (from an import, say)
+    stay as they are."""
+    existing = list(contact.addresses.all())
+    label = existing[0].label if existing else ""
+    arguments["addresses"] = [replace(a, label=label) for a in arguments["addresses"]] + [
+        AddressInput(
+            label=a.label, street=a.street, city=a.city, region=a.region,
+            postal_code=a.postal_code, country=a.country,
+        )
+        for a in existing[1:]
+    ]  # fmt: skip
+
+
+@member_required
+def contact_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    contact = get_scoped_or_404(Contact, request.workspace, pk=pk)
+    form = ContactForm(request.POST or None, initial=_initial(contact), slots=_slots(contact))
+    if request.method != "POST":
+        return _form_page(request, form, contact)
+    if form.is_valid():
+        arguments = form.service_arguments()
+        _keep_other_addresses(contact, arguments)
+        try:
+            services.contact_update(contact, actor=request.user, **arguments)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"Saved {contact.display_name}.")
+            return redirect(f"/people/{contact.pk}/")
+    contact.refresh_from_db()
+    return _form_page(request, form, contact, status=400)
 
 
 def _page_number(request: WorkspaceRequest) -> int:
@@ -54,174 +309,75 @@ def _page_number(request: WorkspaceRequest) -> int:
 
 
 @member_required
-def contact_list(request: WorkspaceRequest) -> HttpResponse:
-    workspace = request.workspace
-    query = request.GET.get("q", "").strip()[:200]
-    kind = request.GET.get("kind", "")
-    tag = request.GET.get("tag", "").strip()
-    contacts = listed_contacts(workspace)
-    if kind in Kind.values:
-        contacts = contacts.filter(kind=kind)
-    if tag:
-        contacts = contacts.filter(tag_links__tag__name__iexact=tag)
-    page_number = _page_number(request)
-    snippets: dict[int, str] = {}
-    if query:
-        rows, total = _search_page(workspace, contacts, query, page_number, snippets)
-    else:
-        page = Paginator(contacts.order_by("sort_name", "id"), PAGE_SIZE).get_page(page_number)
-        rows, total, page_number = list(page.object_list), page.paginator.count, page.number
-    context = {
-        "rows": [(contact, snippets.get(contact.pk, "")) for contact in rows],
-        "total": total,
-        "query": query,
-        "kind": kind,
-        "tag": tag,
-        "kinds": Kind.choices,
-        "tags": scoped(Tag, workspace).order_by("name")[:100],
-        "page": page_number,
-        "has_next": page_number * PAGE_SIZE < total,
-        "bulk_form": BulkForm(),
-        "saved_filters": scoped(SavedFilter, workspace)
-        .filter(user=request.user)
-        .order_by("name")[:50],
-        "filtered": bool(query or kind or tag),
-    }
-    return render(request, "people/list.html", context)
-
-
-def _search_page(
-    workspace: Workspace,
-    contacts: QuerySet[Contact],
-    query: str,
-    page: int,
-    snippets: dict[int, str],
-) -> tuple[list[Contact], int]:
-    hits, total = search.search(workspace, query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    by_id = {c.pk: c for c in contacts.filter(pk__in=[hit.contact_id for hit in hits])}
-    snippets.update({hit.contact_id: hit.snippet for hit in hits})
-    return [by_id[hit.contact_id] for hit in hits if hit.contact_id in by_id], total
-
-
-@require_POST
-@member_required
-def contact_bulk(request: WorkspaceRequest) -> HttpResponse:
-    form = BulkForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Select at least one contact, and give valid changes.")
-        return redirect("people:list")
-    data = form.cleaned_data
-    changes: dict[str, Any] = {"add_tag": data["add_tag"], "kind": data["kind"]}
-    if data["cadence_days"] is not None:
-        changes["cadence_days"] = data["cadence_days"]
-    try:
-        count = services.contacts_bulk_update(request.workspace, data["ids"], **changes)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Updated {count} contact{'s' if count != 1 else ''}.")
-    return redirect(safe_next(request, reverse("people:list")))
-
-
-def _form_page(
-    request: WorkspaceRequest, form: ContactForm, contact: Contact | None, status: int = 200
-) -> HttpResponse:
-    return render(
-        request, "people/contact_form.html", {"form": form, "contact": contact}, status=status
-    )
-
-
-@member_required
-def contact_new(request: WorkspaceRequest) -> HttpResponse:
-    form = ContactForm(request.POST or None, initial={"kind": request.GET.get("kind", Kind.CLIENT)})
-    if request.method != "POST":
-        return _form_page(request, form, None)
-    if form.is_valid():
-        try:
-            contact = services.contact_create(
-                request.workspace, actor=request.user, **form.service_arguments()
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"{contact.display_name} is added.")
-            return redirect("people:contact", pk=contact.pk)
-    return _form_page(request, form, None, status=400)
-
-
-def _initial(contact: Contact) -> dict[str, Any]:
-    initial: dict[str, Any] = {
-        name: getattr(contact, name) for name in services.CONTACT_FIELDS if name != "cadence_days"
-    }
-    initial.update(
-        cadence_days=contact.cadence_days,
-        organization=contact.organization.name if contact.organization else "",
-        introduced_by=contact.introduced_by_id,
-        tags=", ".join(link.tag.name for link in contact.tag_links.select_related("tag")),
-    )
-    for kind, rows, attribute in (
-        ("email", contact.emails.all(), "address"),
-        ("phone", contact.phones.all(), "number"),
-        ("link", contact.links.all(), "url"),
-    ):
-        for slot, row in enumerate(list(rows)[:3]):
-            initial[f"{kind}_{slot}"] = getattr(row, attribute)
-            initial[f"{kind}_label_{slot}"] = getattr(row, "label")  # noqa: B009 (mixed row types)
-    if address := contact.addresses.first():
-        for name in ("street", "city", "region", "postal_code", "country"):
-            initial[name] = getattr(address, name)
-    return initial
-
-
-@member_required
-def contact_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
-    contact = get_scoped_or_404(Contact, request.workspace, pk=pk)
-    form = ContactForm(request.POST or None, initial=_initial(contact))
-    if request.method != "POST":
-        return _form_page(request, form, contact)
-    if form.is_valid():
-        try:
-            services.contact_update(contact, actor=request.user, **form.service_arguments())
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("people:contact", pk=contact.pk)
-    return _form_page(request, form, contact, status=400)
-
-
-@member_required
 def organization_list(request: WorkspaceRequest) -> HttpResponse:
-    organizations = scoped(Organization, request.workspace).annotate(people_count=Count("people"))
-    page = Paginator(organizations.order_by("name", "id"), PAGE_SIZE).get_page(
-        _page_number(request)
+    workspace = request.workspace
+    # A count per row of the page (by the organisation index), not a GROUP BY over everyone.
+    people = (
+        scoped(Contact, workspace)
+        .filter(organization=OuterRef("pk"))
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    organizations = (
+        scoped(Organization, workspace)
+        .defer("notes")
+        .annotate(people_count=Coalesce(Subquery(people), Value(0), output_field=IntegerField()))
+        .order_by(Lower("name"), "id")
+    )
+    page = Paginator(organizations, PAGE_SIZE).get_page(_page_number(request))
     return render(request, "people/organization_list.html", {"page": page})
 
 
 @member_required
 def organization_detail(request: WorkspaceRequest, pk: int) -> HttpResponse:
     organization = get_scoped_or_404(Organization, request.workspace, pk=pk)
-    people = listed_contacts(request.workspace).filter(organization=organization)
-    page = Paginator(people.order_by("sort_name", "id"), PAGE_SIZE).get_page(_page_number(request))
+    people = (
+        scoped(Contact, request.workspace)
+        .filter(organization=organization)
+        .order_by("sort_name", "id")
+    )
+    page = Paginator(people, PAGE_SIZE).get_page(_page_number(request))
     return render(
         request, "people/organization_detail.html", {"organization": organization, "page": page}
     )
 
 
+@member_required
+def organization_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    organization = get_scoped_or_404(Organization, request.workspace, pk=pk)
+    initial = {name: getattr(organization, name) for name in ("name", "website", "notes")}
+    form = OrganizationForm(request.POST or None, initial=initial)
+    context = {"form": form, "organization": organization}
+    if request.method != "POST":
+        return render(request, "people/organization_form.html", context)
+    if form.is_valid():
+        try:
+            organization_update(organization, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Saved {organization.name}.")
+            return redirect("people:organization", pk=organization.pk)
+    organization.refresh_from_db()
+    return render(request, "people/organization_form.html", context, status=400)
+
+
 @require_POST
 @member_required
 def saved_filter_create(request: WorkspaceRequest) -> HttpResponse:
-    query = {key: request.POST.get(key, "") for key in services.SAVED_FILTER_KEYS}
+    query = ListQuery.parse(request.POST)
     try:
         saved = services.saved_filter_create(
-            request.workspace, user=request.user, name=request.POST.get("name", ""), query=query
+            request.workspace,
+            user=request.user,
+            name=request.POST.get("name", ""),
+            query=query.filters,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(
-            reverse("people:list") + "?" + urlencode({k: v for k, v in query.items() if v})
-        )
+        return redirect(reverse("people:list") + query.url())
     messages.success(request, f"Saved the view “{saved.name}”.")
     return redirect(reverse("people:list") + "?" + saved.query)
 
@@ -235,17 +391,42 @@ def saved_filter_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return redirect("people:list")
 
 
+def _matches(workspace: Workspace, text: str, limit: int) -> list[Contact]:
+    hits, _ = search.search(workspace, text, limit=limit)
+    found = (
+        scoped(Contact, workspace)
+        .select_related("organization")
+        .in_bulk([hit.contact_id for hit in hits])
+    )
+    return [found[hit.contact_id] for hit in hits if hit.contact_id in found]
+
+
 @member_required
 def contact_lookup(request: WorkspaceRequest) -> HttpResponse:
-    """A few matching people for the mental-note box, as radio buttons (htmx fills them in)."""
-    hits, _ = search.search(request.workspace, request.GET.get("who", ""), limit=8)
-    found = (
-        scoped(Contact, request.workspace)
-        .select_related("organization")
-        .in_bulk([h.contact_id for h in hits])
-    )
-    matches = [found[h.contact_id] for h in hits if h.contact_id in found]
-    return render(request, "people/_lookup.html", {"matches": matches})
+    """A few people matching `q` (or `who`), as a short HTML list that htmx puts under a search
+    box: radio buttons for the mental note, or with `pick=id_…` buttons that fill in that
+    input (app.js)."""
+    text = (request.GET.get("q") or request.GET.get("who") or "").strip()[:200]
+    pick = request.GET.get("pick", "")
+    context = {
+        "matches": _matches(request.workspace, text, LOOKUP_SIZE) if text else [],
+        "typed": text,
+        "pick": pick if PICK_TARGET.fullmatch(pick) else "",
+    }
+    return render(request, "people/_lookup.html", context)
+
+
+def _quick_note_page(
+    request: WorkspaceRequest, *, matches: list[Contact], error: str = "", status: int = 400
+) -> HttpResponse:
+    context = {
+        "matches": matches,
+        "body": request.POST.get("body", ""),
+        "who": request.POST.get("who", "").strip(),
+        "next": safe_next(request, ""),
+        "error": error,
+    }
+    return render(request, "people/quick_note.html", context, status=status)
 
 
 @require_POST
@@ -253,36 +434,26 @@ def contact_lookup(request: WorkspaceRequest) -> HttpResponse:
 def quick_note(request: WorkspaceRequest) -> HttpResponse:
     """File a "mental note" from any page. Without a chosen contact, the name typed is searched:
     one match files the note; otherwise a page asks which person, keeping the note typed."""
-    body, who = request.POST.get("body", ""), request.POST.get("who", "").strip()
-    contact = None
-    if chosen := request.POST.get("contact"):
-        contact = get_scoped_or_404(Contact, request.workspace, pk=chosen)
+    workspace, form = request.workspace, QuickNoteForm(request.POST)
+    if not form.is_valid():
+        said = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        matches = _matches(workspace, request.POST.get("who", ""), 10)
+        return _quick_note_page(request, matches=matches, error=said)
+    data = form.cleaned_data
+    if data["contact"] is not None:
+        contact = get_scoped_or_404(Contact, workspace, pk=data["contact"])
     else:
-        hits, total = search.search(request.workspace, who, limit=10)
-        if total == 1:
-            contact = get_scoped_or_404(Contact, request.workspace, pk=hits[0].contact_id)
-        else:
-            found = scoped(Contact, request.workspace).in_bulk([h.contact_id for h in hits])
-            matches = [found[h.contact_id] for h in hits if h.contact_id in found]
-            context = {"matches": matches, "body": body, "who": who}
-            return render(
-                request,
-                "people/quick_note.html",
-                context,
-                status=400 if not body.strip() or not matches else 200,
-            )
+        matches = _matches(workspace, data["who"], 10)
+        if len(matches) != 1:
+            ready = bool(matches) and bool(data["body"].strip())
+            return _quick_note_page(request, matches=matches, status=200 if ready else 400)
+        contact = matches[0]
     try:
-        services.note_add(contact, author=request.user, body=body)
+        services.note_add(contact, author=request.user, body=data["body"])
     except ValidationError as error:
-        context = {
-            "matches": [contact],
-            "body": body,
-            "who": who,
-            "error": " ".join(error.messages),
-        }
-        return render(request, "people/quick_note.html", context, status=400)
+        return _quick_note_page(request, matches=[contact], error=" ".join(error.messages))
     messages.success(request, f"Note filed on {contact.display_name}.")
-    return redirect(safe_next(request, reverse("people:contact", args=[contact.pk])))
+    return redirect(safe_next(request, f"/people/{contact.pk}/"))
 
 
 urlpatterns = [
@@ -296,4 +467,5 @@ urlpatterns = [
     path("people/<int:pk>/edit/", contact_edit, name="edit"),
     path("orgs/", organization_list, name="organizations"),
     path("orgs/<int:pk>/", organization_detail, name="organization"),
+    path("orgs/<int:pk>/edit/", organization_edit, name="organization_edit"),
 ]

@@ -1,46 +1,61 @@
 """Search across everything known about people, on SQLite (FTS5) and PostgreSQL (tsvector/GIN).
 
-One row per contact in the table `people_search` holds the text of the person's names,
-organisation, e-mails, phones, facts, circle, notes and tags. Services call `index_contact` after
-every change, inside the same transaction, so the index never disagrees with the data.
+One row per contact in the table `people_search` (created by migration 0002; not a model) holds
+the text of the person's names, organisation, e-mails, phones, tags, facts (private ones too:
+search is for the workspace's members only), circle, how we met and notes. Services call
+`index_contact` after every change, inside the same transaction, so the index never disagrees
+with the data.
 
-Every word typed is matched as a prefix ("baseb" finds "baseball cards") and all words must match.
-User input is reduced to plain words before it reaches the query language, so quotes, `*`, `-`,
-`:` or `NEAR(` can never cause an error.
+Every word typed is matched as a prefix ("baseb" finds "baseball cards") and all words must
+match. What a person types is reduced to plain words before it reaches a query language, so
+quotes, `*`, `-`, `:`, `AND`, `NEAR(` or parentheses are searched as text and never cause an
+error. Every statement filters on the workspace, and user input only ever travels as a parameter.
 """
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import connection
+import phonenumbers
+from django.db import connection, models, transaction
 
 from goodwill.accounts.models import Workspace
-from goodwill.people.models import (
-    CircleMember,
-    Contact,
-    ContactTag,
-    Email,
-    Fact,
-    Note,
-    Phone,
-)
+from goodwill.people.models import CircleMember, Contact, ContactTag, Email, Fact, Note, Phone
 
-_WORDS = re.compile(r"\w+", re.UNICODE)
+# Runs of letters and digits: words as FTS5's unicode61 tokenizer sees them.
+_WORDS = re.compile(r"[^\W_]+")
 # Longest query we pass on: a person types a few words, not a page.
 MAX_QUERY_WORDS = 8
+# Words shown around a match.
+SNIPPET_WORDS = 12
 
 
 @dataclass(frozen=True)
 class SearchHit:
     contact_id: int
-    snippet: str
-    rank: float
+    snippet: str  # plain text around the match (the caller escapes it), or ""
+    rank: float  # higher is better
+
+
+@dataclass(frozen=True)
+class Document:
+    """What one contact's entry holds: names weigh more than details when ranking (PostgreSQL)."""
+
+    workspace_id: int
+    names: str
+    details: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.names}\n{self.details}"
 
 
 def fold(text: str) -> str:
     """Lower-case and without accents, so "jose" finds "José" on every database."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
@@ -49,46 +64,13 @@ def query_words(query: str) -> list[str]:
     return _WORDS.findall(fold(query or ""))[:MAX_QUERY_WORDS]
 
 
-def _phone_words(e164: str) -> list[str]:
-    """+14155550100 → its digits, national number, and last 7 and 4 digits (how people type it)."""
-    digits = e164.lstrip("+")
-    return [digits, digits[-10:], digits[-7:], digits[-4:]]
-
-
-def contact_document(contact_id: int) -> tuple[int, str] | None:
-    """(workspace_id, text) for one contact, read in a fixed number of queries."""
-    contact = Contact.objects.select_related("organization").filter(pk=contact_id).first()
-    if contact is None:
-        return None
-    parts: list[str] = [
-        contact.first_name,
-        contact.last_name,
-        contact.nickname,
-        contact.organization.name if contact.organization else "",
-        contact.role,
-        contact.how_we_met,
-        contact.met_at,
-    ]
-    parts += Email.objects.filter(contact=contact).values_list("address", flat=True)
-    for number in Phone.objects.filter(contact=contact).values_list("number", flat=True):
-        parts += _phone_words(number)
-    parts += Fact.objects.filter(contact=contact).values_list("text", flat=True)
-    for name, interests in CircleMember.objects.filter(contact=contact).values_list(
-        "name", "interests"
-    ):
-        parts += [name, interests]
-    parts += ContactTag.objects.filter(contact=contact).values_list("tag__name", flat=True)
-    parts += Note.objects.filter(contact=contact).values_list("body", flat=True)
-    return contact.workspace_id, "\n".join(part for part in parts if part)
-
-
 def index_contact(contact_id: int) -> None:
-    """(Re)build one contact's entry; removes it when the contact no longer exists."""
-    document = contact_document(contact_id)
-    if document is None:
+    """(Re)build one contact's entry from the database; remove it if the contact is gone."""
+    documents = contact_documents([contact_id])
+    if documents:
+        _backend().write(documents)
+    else:
         unindex_contact(contact_id)
-        return
-    _backend().write(contact_id, *document)
 
 
 def unindex_contact(contact_id: int) -> None:
@@ -96,48 +78,133 @@ def unindex_contact(contact_id: int) -> None:
 
 
 def reindex_workspace(workspace_id: int, *, batch_size: int = 500) -> int:
-    ids = list(Contact.objects.filter(workspace_id=workspace_id).values_list("pk", flat=True))
-    for start in range(0, len(ids), batch_size):
-        for contact_id in ids[start : start + batch_size]:
-            index_contact(contact_id)
-    return len(ids)
+    """Rebuild a workspace's entries, a batch per transaction, and drop those of contacts gone
+    (all of them, for a deleted workspace). Returns how many contacts were indexed."""
+    backend = _backend()
+    backend.prune(workspace_id)
+    ids = Contact.objects.filter(workspace_id=workspace_id).order_by("pk")
+    count, last = 0, 0
+    while batch := list(ids.filter(pk__gt=last).values_list("pk", flat=True)[:batch_size]):
+        with transaction.atomic():
+            backend.write(contact_documents(batch))
+        count, last = count + len(batch), batch[-1]
+    return count
 
 
 def search(
     workspace: Workspace, query: str, *, limit: int = 20, offset: int = 0
 ) -> tuple[list[SearchHit], int]:
-    """Hits for what a person typed, best first, and how many there are in all."""
+    """Hits for what a person typed, best first, and how many there are in all (limit=0 only
+    counts)."""
     words = query_words(query)
-    if not words or limit <= 0:
+    if not words:
         return [], 0
-    return _backend().search(workspace.pk, words, limit=limit, offset=max(0, offset))
+    return _backend().search(workspace.pk, words, limit=max(0, limit), offset=max(0, offset))
+
+
+def contact_documents(contact_ids: Sequence[int]) -> dict[int, Document]:
+    """The documents of those of *contact_ids* that exist, in seven queries however many."""
+    contacts = Contact.objects.filter(pk__in=contact_ids).values_list(
+        "pk",
+        "workspace_id",
+        "first_name",
+        "last_name",
+        "nickname",
+        "organization__name",
+        "role",
+        "how_we_met",
+        "met_at",
+    )
+    details = _details(contact_ids)
+    return {
+        pk: Document(workspace_id, _lines(names), _lines([how_we_met, met_at, *details[pk]]))
+        for pk, workspace_id, *names, how_we_met, met_at in contacts
+    }
+
+
+def _details(contact_ids: Sequence[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = defaultdict(list)
+
+    def add(model: type[models.Model], *fields: str) -> None:
+        rows = model._default_manager.filter(contact_id__in=contact_ids).order_by("pk")
+        for contact_id, *values in rows.values_list("contact_id", *fields):
+            found[contact_id] += values
+
+    add(Email, "address")
+    for contact_id, number in Phone.objects.filter(contact_id__in=contact_ids).values_list(
+        "contact_id", "number"
+    ):
+        found[contact_id].append(_phone_words(number))
+    add(ContactTag, "tag__name")
+    add(Fact, "text")
+    add(CircleMember, "name", "interests", "notes")
+    add(Note, "body")
+    return found
+
+
+def _lines(parts: Iterable[str | None]) -> str:
+    return "\n".join(part for part in parts if part)
+
+
+def _phone_words(e164: str) -> str:
+    """+14155550100 → "+14155550100 4155550100 (415) 555-0100 5550100": found as people type it."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return f"{e164} {re.sub(r'\D', '', national)} {national} {e164[-7:]}"
+
+
+def snippet(text: str, words: Sequence[str]) -> str:
+    """About SNIPPET_WORDS words of *text* where the most of *words* match as prefixes, or ""."""
+    tokens = list(_WORDS.finditer(text))
+    folded = [fold(token[0]) for token in tokens]
+    matched = [{word for word in words if token.startswith(word)} for token in folded]
+    starts = [max(0, i - 2) for i, found in enumerate(matched) if found]
+    if not starts:
+        return ""
+    start = max(starts, key=lambda s: len(set().union(*matched[s : s + SNIPPET_WORDS])))
+    start = max(0, min(start, len(tokens) - SNIPPET_WORDS))  # a full window near the end too
+    end = min(start + SNIPPET_WORDS, len(tokens))
+    middle = " ".join(text[tokens[start].start() : tokens[end - 1].end()].split())
+    return ("…" if start else "") + middle + ("…" if end < len(tokens) else "")
 
 
 class SqliteSearch:
     """FTS5 with rowid = contact id; the workspace is an unindexed column filtered on."""
 
-    def write(self, contact_id: int, workspace_id: int, text: str) -> None:
+    def write(self, documents: dict[int, Document]) -> None:
         # UPDATE in place rather than DELETE + INSERT: SQLite 3.40's FTS5 corrupts its index
-        # when a rowid is deleted, searched for and re-inserted within one transaction.
+        # when a rowid is deleted, searched for and inserted again within one transaction.
         with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE people_search SET body = %s, workspace_id = %s WHERE rowid = %s",
-                [text, workspace_id, contact_id],
-            )
-            if cursor.rowcount == 0:
+            for contact_id, document in documents.items():
+                row: list[str | int] = [document.text, document.workspace_id, contact_id]
                 cursor.execute(
-                    "INSERT INTO people_search (rowid, body, workspace_id) VALUES (%s, %s, %s)",
-                    [contact_id, text, workspace_id],
+                    "UPDATE people_search SET body = %s, workspace_id = %s WHERE rowid = %s", row
                 )
+                if cursor.rowcount == 0:
+                    cursor.execute(
+                        "INSERT INTO people_search (body, workspace_id, rowid) VALUES (%s, %s, %s)",
+                        row,
+                    )
 
     def delete(self, contact_id: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM people_search WHERE rowid = %s", [contact_id])
 
+    def prune(self, workspace_id: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM people_search WHERE workspace_id = %s AND rowid NOT IN "
+                "(SELECT id FROM people_contact WHERE workspace_id = %s)",
+                [workspace_id, workspace_id],
+            )
+
     def search(
         self, workspace_id: int, words: Iterable[str], *, limit: int, offset: int
     ) -> tuple[list[SearchHit], int]:
-        # Each word becomes a quoted prefix term: `"baseb"*`. Words hold no quotes (\w+ only).
+        # Each word becomes a quoted prefix term, `"baseb"*`; words hold no quotes (see _WORDS).
         match = " ".join(f'"{word}"*' for word in words)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -146,38 +213,51 @@ class SqliteSearch:
                 [match, workspace_id],
             )
             total = cursor.fetchone()[0]
+            # ORDER BY rank (bm25) lets FTS5 sort, so snippet() runs for the page's rows only.
             cursor.execute(
-                "SELECT rowid, snippet(people_search, 0, '', '', '…', 10), bm25(people_search) "
-                "FROM people_search WHERE people_search MATCH %s AND workspace_id = %s "
-                "ORDER BY bm25(people_search), rowid LIMIT %s OFFSET %s",
-                [match, workspace_id, limit, offset],
+                "SELECT rowid, snippet(people_search, 0, '', '', '…', %s), rank FROM people_search "
+                "WHERE people_search MATCH %s AND workspace_id = %s "
+                "ORDER BY rank LIMIT %s OFFSET %s",
+                [SNIPPET_WORDS, match, workspace_id, limit, offset],
             )
             rows = cursor.fetchall()
-        return [SearchHit(int(row[0]), row[1] or "", -float(row[2])) for row in rows], total
+        hits = [SearchHit(pk, " ".join(text.split()), -rank) for pk, text, rank in rows]
+        return hits, total
 
 
 class PostgresSearch:
-    """A tsvector of the accent-folded text under a GIN index, ranked by ts_rank."""
+    """A tsvector of the accent-folded words under a GIN index (names weigh more), ts_rank."""
 
-    def write(self, contact_id: int, workspace_id: int, text: str) -> None:
-        folded = fold(text)
+    def write(self, documents: dict[int, Document]) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(
+            cursor.executemany(
                 "INSERT INTO people_search (contact_id, workspace_id, body, document) "
-                "VALUES (%s, %s, %s, to_tsvector('simple', %s)) "
+                "VALUES (%s, %s, %s, "
+                "setweight(to_tsvector('simple', %s), 'A') || to_tsvector('simple', %s)) "
                 "ON CONFLICT (contact_id) DO UPDATE SET workspace_id = EXCLUDED.workspace_id, "
                 "body = EXCLUDED.body, document = EXCLUDED.document",
-                [contact_id, workspace_id, folded, folded],
+                [
+                    (pk, doc.workspace_id, doc.text, _plain(doc.names), _plain(doc.details))
+                    for pk, doc in documents.items()
+                ],
             )
 
     def delete(self, contact_id: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM people_search WHERE contact_id = %s", [contact_id])
 
+    def prune(self, workspace_id: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM people_search WHERE workspace_id = %s AND NOT EXISTS "
+                "(SELECT FROM people_contact WHERE id = contact_id)",
+                [workspace_id],
+            )
+
     def search(
-        self, workspace_id: int, words: Iterable[str], *, limit: int, offset: int
+        self, workspace_id: int, words: Sequence[str], *, limit: int, offset: int
     ) -> tuple[list[SearchHit], int]:
-        # Words are \w+ only, so they cannot carry tsquery operators.
+        # Words are letters and digits only, so they cannot carry tsquery operators.
         tsquery = " & ".join(f"{word}:*" for word in words)
         with connection.cursor() as cursor:
             cursor.execute(
@@ -187,16 +267,20 @@ class PostgresSearch:
             )
             total = cursor.fetchone()[0]
             cursor.execute(
-                "SELECT contact_id, ts_headline('simple', body, q, "
-                '\'StartSel="", StopSel="", MaxWords=14, MinWords=4, MaxFragments=1\'), '
-                "ts_rank(document, q) AS rank "
+                "SELECT contact_id, body, ts_rank(document, q, 1) AS rank "
                 "FROM people_search, to_tsquery('simple', %s) AS q "
                 "WHERE workspace_id = %s AND document @@ q "
                 "ORDER BY rank DESC, contact_id LIMIT %s OFFSET %s",
                 [tsquery, workspace_id, limit, offset],
             )
             rows = cursor.fetchall()
-        return [SearchHit(int(row[0]), row[1] or "", float(row[2])) for row in rows], total
+        # ts_headline would need the text folded too (no unaccent here), and would show it so.
+        return [SearchHit(pk, snippet(body, words), rank) for pk, body, rank in rows], total
+
+
+def _plain(text: str) -> str:
+    """The folded words of *text*, so PostgreSQL's parser splits it exactly as queries are."""
+    return " ".join(_WORDS.findall(fold(text)))
 
 
 def _backend() -> SqliteSearch | PostgresSearch:
