@@ -8,11 +8,7 @@ from django.core.exceptions import ValidationError
 
 from goodwill.people.models import (
     Channel,
-    DateKind,
-    FactCategory,
-    GiftStatus,
     Kind,
-    Relation,
 )
 from goodwill.people.services import AddressInput, Labelled
 
@@ -167,55 +163,6 @@ class ContactForm(forms.Form):
 
 def split_tags(text: str) -> list[str]:
     return [tag.strip() for tag in text.split(",") if tag.strip()]
-
-
-class FactForm(forms.Form):
-    category = forms.ChoiceField(choices=FactCategory.choices)
-    text = forms.CharField(max_length=500)
-    private = forms.BooleanField(required=False, help_text="Never shown to them or in a share.")
-
-
-class CircleForm(forms.Form):
-    name = forms.CharField(max_length=120)
-    relation = forms.ChoiceField(choices=Relation.choices)
-    birthday = forms.CharField(
-        max_length=10, required=False, help_text="1984-04-12, or --04-12 when the year is unknown"
-    )
-    interests = forms.CharField(
-        max_length=500, required=False, help_text="e.g. collects baseball cards"
-    )
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    linked_contact = forms.IntegerField(
-        label="Also a contact? Their number",
-        required=False,
-        min_value=1,
-        help_text="e.g. 12 for #12",
-    )
-
-
-class DateForm(forms.Form):
-    kind = forms.ChoiceField(choices=DateKind.choices)
-    label = forms.CharField(max_length=120, required=False)
-    date = forms.CharField(
-        max_length=10, help_text="1984-04-12, or --04-12 when the year is unknown"
-    )
-
-
-class GiftForm(forms.Form):
-    description = forms.CharField(max_length=300)
-    for_member = forms.TypedChoiceField(label="For", coerce=int, required=False, empty_value=None)
-    occasion = forms.CharField(max_length=120, required=False)
-    status = forms.ChoiceField(choices=GiftStatus.choices, initial=GiftStatus.IDEA)
-    cost = forms.DecimalField(max_digits=10, decimal_places=2, min_value=0, required=False)
-
-    def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["for_member"].choices = [("", "Them"), *members]  # type: ignore[attr-defined]
-
-
-class NoteForm(forms.Form):
-    body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
-    pinned = forms.BooleanField(required=False)
 
 
 class BulkForm(forms.Form):
