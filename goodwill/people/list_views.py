@@ -21,6 +21,7 @@ from goodwill.accounts.models import Workspace
 from goodwill.accounts.views import add_errors, safe_next
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people import search, services
+from goodwill.people.contact_views import presentation_mode
 from goodwill.people.forms import BulkForm, ContactForm, OrganizationForm, QuickNoteForm
 from goodwill.people.models import (
     Contact,
@@ -140,7 +141,9 @@ def _browse(workspace: Workspace, query: ListQuery) -> ListPage:
     return ListPage([Row.of(c) for c in rows[:PAGE_SIZE]], has_next, total)
 
 
-def _search(workspace: Workspace, query: ListQuery) -> ListPage:
+def _search(workspace: Workspace, query: ListQuery, *, snippets: bool = True) -> ListPage:
+    """A page of search hits; without *snippets* (presentation mode) the matched text, which
+    may come from a private fact, is left out."""
     capped = False
     if query.kind or query.tag:
         hits, found = search.search(workspace, query.q, limit=SEARCH_WINDOW)
@@ -158,7 +161,9 @@ def _search(workspace: Workspace, query: ListQuery) -> ListPage:
         [hit.contact_id for hit in hits]
     )
     rows = [
-        Row.of(contacts[hit.contact_id], hit.snippet) for hit in hits if hit.contact_id in contacts
+        Row.of(contacts[hit.contact_id], hit.snippet if snippets else "")
+        for hit in hits
+        if hit.contact_id in contacts
     ]
     return ListPage(rows, query.offset + PAGE_SIZE < total, total, capped)
 
@@ -167,7 +172,10 @@ def _search(workspace: Workspace, query: ListQuery) -> ListPage:
 def contact_list(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
     query = ListQuery.parse(request.GET)
-    page = _search(workspace, query) if query.q else _browse(workspace, query)
+    if query.q:
+        page = _search(workspace, query, snippets=not presentation_mode(request))
+    else:
+        page = _browse(workspace, query)
     context = {
         "query": query,
         "page": page,

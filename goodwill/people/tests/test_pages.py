@@ -75,3 +75,17 @@ class CircleLinkTests(GoodwillTestCase):
         self.assertContains(response, "No such record in this workspace", status_code=400)
         self.client.post(url, {"name": "Maria", "relation": "spouse", "linked_contact": maria.pk})
         self.assertContains(self.client.get(f"/people/{dan.pk}/"), f'href="/people/{maria.pk}/"')
+
+
+class PresentationModeSearchTests(GoodwillTestCase):
+    def test_search_results_show_no_matched_text_in_presentation_mode(self):
+        dan = services.contact_create(
+            self.workspace, actor=self.owner, kind="client", first_name="Dan"
+        )
+        services.fact_add(dan, category="other", text="Recovering from knee surgery", private=True)
+        self.login(self.owner)
+        self.assertContains(self.client.get("/people/", {"q": "knee"}), "knee surgery")
+        self.client.post("/people/presentation/", {"next": "/people/"})
+        page = self.client.get("/people/", {"q": "knee"})
+        self.assertContains(page, "Dan")
+        self.assertNotContains(page, "surgery")
