@@ -109,6 +109,9 @@ class Workspace(models.Model):
         default="feb28",
         help_text="When a 29 February birthday is celebrated in common years.",
     )
+    # Keep-in-touch cadence in days per contact kind, where the workspace differs from
+    # goodwill.people.cadence.DEFAULT_CADENCE_DAYS, e.g. {"client": 21}.
+    cadence_defaults = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

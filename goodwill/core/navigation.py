@@ -19,5 +19,6 @@ NAVIGATION: list[NavItem] = [
     NavItem("People", "people:list", "A"),
     NavItem("Organisations", "people:organizations", "A1"),
     NavItem("Keep in touch", "touchpoints:overdue", "B2"),
+    NavItem("Thanks", "touchpoints:thanks", "B4"),
     NavItem("Relationships", "touchpoints:relationships", "B3"),
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from goodwill.accounts.access import WorkspaceRequest, member_required
 from goodwill.accounts.models import User
+from goodwill.core.dashboard import panels
 from goodwill.core.models import SweepState, WorkerHeartbeat
 from goodwill.core.tasks import send_test_email
 from goodwill.core.worker import worker_status
@@ -31,7 +32,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @member_required
 def dashboard(request: WorkspaceRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", {"worker": worker_status()})
+    context = {"worker": worker_status(), "panels": panels(request)}
+    return render(request, "core/dashboard.html", context)
 
 
 @staff_member_required

@@ -55,7 +55,8 @@ from goodwill.people.models import (
     Phone,
     TimelineEntry,
 )
-from goodwill.touchpoints.forms import TouchForm
+from goodwill.touchpoints.appreciation import contact_dues
+from goodwill.touchpoints.forms import OweForm, TouchForm
 from goodwill.touchpoints.models import InteractionKind
 from goodwill.touchpoints.services import contact_rapport
 
@@ -377,6 +378,8 @@ def _page_context(
         "touch_form": TouchForm(auto_id="touch_%s"),
         "touch_quick": QUICK_TOUCHES,
         "rapport": contact_rapport(contact),
+        "dues": list(contact_dues(contact)),
+        "owe_form": OweForm(auto_id="owe_%s"),
     }
     return context
 

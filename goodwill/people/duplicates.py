@@ -42,6 +42,7 @@ from goodwill.people.models import (
 )
 from goodwill.people.search import fold
 from goodwill.people.services import timeline_add
+from goodwill.people.signals import contacts_merged
 from goodwill.people.text import format_phone
 
 # A key shared by more people than this is a shared line (an office switchboard, info@), not
@@ -564,6 +565,7 @@ def contact_merge(keep: Contact, other: Contact, *, actor: User | None) -> Conta
         audit_record(keep.workspace, actor=actor, action="merge", obj=keep)
         search.unindex_contact(other_id)
         search.index_contact(keep.pk)
+        contacts_merged.send(Contact, keep=keep, other_id=other_id)
     return keep
 
 

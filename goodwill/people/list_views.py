@@ -399,7 +399,11 @@ def saved_filter_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return redirect("people:list")
 
 
-def _matches(workspace: Workspace, text: str, limit: int) -> list[Contact]:
+def contact_matches(workspace: Workspace, text: str, limit: int = 10) -> list[Contact]:
+    """The people a name typed in a "who" box most likely means, best first."""
+    text = text.strip()[:200]
+    if not text:
+        return []
     hits, _ = search.search(workspace, text, limit=limit)
     found = (
         scoped(Contact, workspace)
@@ -417,7 +421,7 @@ def contact_lookup(request: WorkspaceRequest) -> HttpResponse:
     text = (request.GET.get("q") or request.GET.get("who") or "").strip()[:200]
     pick = request.GET.get("pick", "")
     context = {
-        "matches": _matches(request.workspace, text, LOOKUP_SIZE) if text else [],
+        "matches": contact_matches(request.workspace, text, LOOKUP_SIZE) if text else [],
         "typed": text,
         "pick": pick if PICK_TARGET.fullmatch(pick) else "",
     }
@@ -445,13 +449,13 @@ def quick_note(request: WorkspaceRequest) -> HttpResponse:
     workspace, form = request.workspace, QuickNoteForm(request.POST)
     if not form.is_valid():
         said = " ".join(str(error) for errors in form.errors.values() for error in errors)
-        matches = _matches(workspace, request.POST.get("who", ""), 10)
+        matches = contact_matches(workspace, request.POST.get("who", ""), 10)
         return _quick_note_page(request, matches=matches, error=said)
     data = form.cleaned_data
     if data["contact"] is not None:
         contact = get_scoped_or_404(Contact, workspace, pk=data["contact"])
     else:
-        matches = _matches(workspace, data["who"], 10)
+        matches = contact_matches(workspace, data["who"], 10)
         if len(matches) != 1:
             ready = bool(matches) and bool(data["body"].strip())
             return _quick_note_page(request, matches=matches, status=200 if ready else 400)

@@ -128,11 +128,14 @@ class Contact(WorkspaceOwned):
             last_touch_at=self.last_touch_at,
             created_at=self.created_at,
             snoozed_until=self.touch_snoozed_until,
+            overrides=self.workspace.cadence_defaults,
         )
 
     @property
     def effective_cadence_days(self) -> int:
-        return effective_cadence_days(self.kind, self.cadence_days)
+        # Loops over many contacts set `contact.workspace` to the one loaded workspace, so this
+        # costs no query per contact.
+        return effective_cadence_days(self.kind, self.cadence_days, self.workspace.cadence_defaults)
 
 
 class ContactChild(WorkspaceOwned):

@@ -4,7 +4,7 @@ Each function validates first and writes nothing on bad input (ValidationError, 
 concerns), writes in one transaction, keeps the search index current and adds to the timeline.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -40,6 +40,7 @@ from goodwill.people.models import (
     Tag,
     TimelineEntry,
 )
+from goodwill.people.signals import contact_introduced
 from goodwill.people.text import normalize_phone
 
 # Fields of Contact that callers set directly.
@@ -216,6 +217,8 @@ def contact_create(
             contact, kind="created", title=f"Added as a {contact.get_kind_display().lower()}"
         )
         search.index_contact(contact.pk)
+        if contact.introduced_by is not None:
+            contact_introduced.send(Contact, contact=contact, introducer=contact.introduced_by)
     return contact
 
 
@@ -257,6 +260,7 @@ def contact_update(
         replacements.append((Link, _links(workspace, links)))
     if addresses is not None:
         replacements.append((Address, _addresses(workspace, addresses)))
+    introducer_before = contact.introduced_by_id
     with transaction.atomic():
         if introduced_by is not UNSET:
             if introduced_by is not None and introduced_by == contact.pk:
@@ -273,6 +277,8 @@ def contact_update(
         if tags is not None:
             _set_tags(contact, tags)
         search.index_contact(contact.pk)
+        if contact.introduced_by is not None and contact.introduced_by_id != introducer_before:
+            contact_introduced.send(Contact, contact=contact, introducer=contact.introduced_by)
     return contact
 
 
@@ -544,6 +550,46 @@ def timeline_add(
     )
 
 
+DUE_BATCH = 2000
+
+
+def touch_due_recompute(workspace: Workspace, contacts: models.QuerySet[Contact]) -> int:
+    """Recompute when the next touch is due for *contacts*, in batches; returns how many."""
+    fields = ["kind", "cadence_days", "last_touch_at", "created_at", "touch_snoozed_until"]
+    ids = list(contacts.values_list("pk", flat=True))
+    for start in range(0, len(ids), DUE_BATCH):
+        chunk = ids[start : start + DUE_BATCH]
+        batch = list(scoped(Contact, workspace).filter(pk__in=chunk).only(*fields))
+        for contact in batch:
+            contact.workspace = workspace  # one loaded workspace, not a query per contact
+            contact.touch_due_at = contact.compute_touch_due_at()
+        Contact.objects.bulk_update(batch, ["touch_due_at"])
+    return len(ids)
+
+
+def cadence_defaults_set(workspace: Workspace, defaults: Mapping[str, int | None]) -> Workspace:
+    """Set the workspace's keep-in-touch cadence per kind of contact (None: the product's
+    default) and move the next touch of every contact that follows a changed default."""
+    kinds = dict(Contact._meta.get_field("kind").choices or [])
+    unknown = set(defaults) - set(kinds)
+    if unknown:
+        raise ValidationError({"kind": f"Unknown kind: {', '.join(sorted(unknown))}."})
+    for kind, days in defaults.items():
+        if days is not None and not 1 <= days <= 3650:
+            raise ValidationError({kind: "Choose between 1 and 3650 days."})
+    before = dict(workspace.cadence_defaults)
+    after = {**before, **{kind: days for kind, days in defaults.items() if days is not None}}
+    for kind in [kind for kind, days in defaults.items() if days is None]:
+        after.pop(kind, None)
+    changed = [kind for kind in kinds if before.get(kind) != after.get(kind)]
+    with transaction.atomic():
+        workspace.cadence_defaults = after
+        workspace.save(update_fields=["cadence_defaults"])
+        following = scoped(Contact, workspace).filter(kind__in=changed, cadence_days__isnull=True)
+        touch_due_recompute(workspace, following)
+    return workspace
+
+
 def contacts_bulk_update(
     workspace: Workspace,
     contact_ids: Sequence[int],
@@ -567,10 +613,7 @@ def contacts_bulk_update(
             changes["cadence_days"] = cadence_days
         scoped(Contact, workspace).filter(pk__in=ids).update(**changes)
         if kind or cadence_days is not UNSET:
-            changed = list(scoped(Contact, workspace).filter(pk__in=ids))
-            for contact in changed:
-                contact.touch_due_at = contact.compute_touch_due_at()
-            Contact.objects.bulk_update(changed, ["touch_due_at"])
+            touch_due_recompute(workspace, scoped(Contact, workspace).filter(pk__in=ids))
         if add_tag.strip():
             tag = tag_for_name(workspace, add_tag.strip()[:60])
             have = set(

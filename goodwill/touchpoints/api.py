@@ -1,4 +1,4 @@
-"""/api/v1/interactions, /api/v1/overdue and snoozing."""
+"""/api/v1/interactions, /api/v1/overdue, snoozing, /api/v1/rapport and /api/v1/dues."""
 
 from datetime import datetime
 from typing import Any, Literal
@@ -11,8 +11,8 @@ from ninja.pagination import paginate
 from goodwill.api.platform import user_of, workspace_of
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people.models import Contact
-from goodwill.touchpoints import services
-from goodwill.touchpoints.models import Interaction, Participation, RapportScore
+from goodwill.touchpoints import appreciation, services
+from goodwill.touchpoints.models import Due, Interaction, Participation, RapportScore
 
 router = Router(tags=["touchpoints"])
 
@@ -176,3 +176,89 @@ class RapportOut(Schema):
 @paginate
 def rapport_ranking(request: HttpRequest) -> QuerySet[RapportScore]:
     return services.best_relationships(workspace_of(request))
+
+
+ReasonName = Literal["purchase", "delivery", "referral", "first_meeting", "lost_deal", "other"]
+StateName = Literal["open", "settled", "dismissed", "all"]
+
+
+class DueOut(Schema):
+    id: int
+    contact: int
+    kind: str = Field(description="thank_you or follow_up")
+    reason: str
+    about: str
+    label: str = Field(description="The reason in words")
+    source: str = Field(description='What raised it, e.g. "interaction:12"; empty by hand')
+    event_at: datetime
+    raised_at: datetime
+    state: str
+    closed_at: datetime | None
+    settled_by: int | None = Field(description="The interaction that settled it")
+
+    @staticmethod
+    def resolve_contact(obj: Due) -> int:
+        return obj.contact_id
+
+    @staticmethod
+    def resolve_settled_by(obj: Due) -> int | None:
+        return obj.settled_by_id
+
+
+class DueIn(Schema):
+    contact: int
+    reason: ReasonName
+    about: str = Field("", max_length=200)
+    source: str = Field(
+        "", max_length=64, description="What raised it in your app; the same source raises once"
+    )
+    event_at: datetime | None = Field(None, description="When it happened; defaults to now")
+    kind: Literal["thank_you", "follow_up"] | None = Field(
+        None, description="Defaults to follow_up after a lost deal, else thank_you"
+    )
+
+
+class DueFilters(Schema):
+    contact: int | None = Field(None, description="Only what this contact is owed")
+    state: StateName = "open"
+
+
+@router.get("/dues", response=list[DueOut], summary="Thank-yous and follow-ups owed")
+@paginate
+def dues_list(request: HttpRequest, filters: Query[DueFilters]) -> QuerySet[Due]:
+    workspace = workspace_of(request)
+    dues = scoped(Due, workspace)
+    if filters.state != "all":
+        dues = dues.filter(state=filters.state)
+    if filters.contact is not None:
+        dues = dues.filter(contact=get_scoped_or_404(Contact, workspace, pk=filters.contact))
+    return dues.order_by("event_at", "id")
+
+
+@router.post(
+    "/dues",
+    response={200: DueOut, 201: DueOut},
+    summary="Raise a thank-you or follow-up",
+    description="201 when raised; 200 with the existing one when this source raised it before.",
+)
+def dues_create(request: HttpRequest, payload: DueIn) -> Status[Due]:
+    contact = get_scoped_or_404(Contact, workspace_of(request), pk=payload.contact)
+    due, created = appreciation.owe(
+        contact,
+        reason=payload.reason,
+        about=payload.about,
+        source=payload.source,
+        event_at=payload.event_at,
+        kind=payload.kind,
+    )
+    return Status(201 if created else 200, due)
+
+
+@router.get("/dues/{due_id}", response=DueOut, summary="One thank-you or follow-up")
+def dues_get(request: HttpRequest, due_id: int) -> Due:
+    return get_scoped_or_404(Due, workspace_of(request), pk=due_id)
+
+
+@router.post("/dues/{due_id}/dismiss", response=DueOut, summary="Not needed after all")
+def dues_dismiss(request: HttpRequest, due_id: int) -> Due:
+    return appreciation.dismiss(get_scoped_or_404(Due, workspace_of(request), pk=due_id))

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from goodwill.touchpoints.models import Direction, InteractionKind
+from goodwill.touchpoints.models import Direction, DueReason, InteractionKind
 
 
 class TouchForm(forms.Form):
@@ -41,3 +41,33 @@ class TouchForm(forms.Form):
             "note": data["note"],
             "contact_ids": [*contact_ids, *data["others"]],
         }
+
+
+class OweForm(forms.Form):
+    """Note by hand that someone is owed a thank-you (or, after a lost deal, a follow-up)."""
+
+    reason = forms.ChoiceField(label="What for", choices=DueReason.choices)
+    about = forms.CharField(
+        label="About",
+        required=False,
+        max_length=200,
+        help_text="e.g. the spring catalogue order",
+    )
+
+
+class QuickTouchForm(forms.Form):
+    """The dashboard's touch box: what, with whom (chosen, or a name typed), and a note."""
+
+    kind = forms.ChoiceField(choices=InteractionKind.choices, initial=InteractionKind.CALL)
+    direction = forms.ChoiceField(choices=Direction.choices, initial=Direction.OURS)
+    who = forms.CharField(label="With whom", max_length=200, required=False)
+    contact = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("contact") and not (data.get("who") or "").strip():
+            raise ValidationError("Say with whom.")
+        return data

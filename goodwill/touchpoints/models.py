@@ -82,3 +82,69 @@ class RapportScore(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.contact}: {self.score}"
+
+
+class DueKind(models.TextChoices):
+    THANK_YOU = "thank_you", "Thank-you"
+    FOLLOW_UP = "follow_up", "Follow-up"
+
+
+class DueReason(models.TextChoices):
+    PURCHASE = "purchase", "a purchase"
+    DELIVERY = "delivery", "a delivery"
+    REFERRAL = "referral", "a referral"
+    FIRST_MEETING = "first_meeting", "a first meeting"
+    LOST_DEAL = "lost_deal", "a lost deal"
+    OTHER = "other", "something else"
+
+
+class DueState(models.TextChoices):
+    OPEN = "open", "Open"
+    SETTLED = "settled", "Settled"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class Due(WorkspaceOwned):
+    """Something owed to a person: a thank-you after a purchase, a delivery, a referral or a first
+    meeting, or a friendly follow-up after a lost deal. Any app raises one with
+    `appreciation.owe()`; logging the fitting touch after the event settles it."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="dues")
+    kind = models.CharField(max_length=12, choices=DueKind.choices)
+    reason = models.CharField(max_length=16, choices=DueReason.choices)
+    about = models.CharField(max_length=200, blank=True)
+    # What raised it ("interaction:12", "contact:7", "engagement:3"), so it is raised once.
+    source = models.CharField(max_length=64, blank=True)
+    event_at = models.DateTimeField(help_text="When the purchase, meeting or referral happened")
+    raised_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=DueState.choices, default=DueState.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    settled_by = models.ForeignKey(
+        Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "contact", "kind", "source"],
+                condition=~models.Q(source=""),
+                name="touch_due_once_per_source",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["workspace", "state", "event_at"], name="touch_due_ws_state"),
+            models.Index(fields=["contact", "state"], name="touch_due_contact_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.get_reason_display()} to {self.contact}"
+
+    @property
+    def label(self) -> str:
+        """The reason in words, e.g. "Thank-you for a referral: introduced Maria Lopez"."""
+        base = (
+            f"Follow-up after {self.get_reason_display()}"
+            if self.kind == DueKind.FOLLOW_UP
+            else f"Thank-you for {self.get_reason_display()}"
+        )
+        return f"{base}: {self.about}" if self.about else base

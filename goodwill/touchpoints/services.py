@@ -18,6 +18,7 @@ from goodwill.accounts.models import User, Workspace
 from goodwill.core.scoping import scoped
 from goodwill.people.models import Contact, Gift, GiftStatus, TimelineEntry
 from goodwill.people.services import timeline_add
+from goodwill.touchpoints import appreciation
 from goodwill.touchpoints.models import (
     Direction,
     Interaction,
@@ -82,8 +83,9 @@ def _write_timeline(interaction: Interaction, people: Sequence[Contact]) -> None
         )
 
 
-def _reset_clocks(workspace: Workspace, contact_ids: Iterable[int]) -> None:
-    """Set each contact's last touch to their latest interaction, and the next due date with it."""
+def touch_clocks_refresh(workspace: Workspace, contact_ids: Iterable[int]) -> None:
+    """Set each contact's last touch to their latest interaction, the next due date with it, and
+    their rapport and dues; after any change to their touches."""
     ids = list(set(contact_ids))
     latest = dict(
         scoped(Participation, workspace)
@@ -94,6 +96,7 @@ def _reset_clocks(workspace: Workspace, contact_ids: Iterable[int]) -> None:
     )
     contacts = list(scoped(Contact, workspace).filter(pk__in=ids))
     for contact in contacts:
+        contact.workspace = workspace  # one loaded workspace, not a query per contact
         new_last = latest.get(contact.pk)
         if new_last != contact.last_touch_at:
             # A new touch ends any snooze: the clock starts again from the touch.
@@ -103,6 +106,7 @@ def _reset_clocks(workspace: Workspace, contact_ids: Iterable[int]) -> None:
         contact.touch_due_at = contact.compute_touch_due_at()
     Contact.objects.bulk_update(contacts, ["last_touch_at", "touch_snoozed_until", "touch_due_at"])
     rapport_refresh(workspace, ids)
+    appreciation.reconcile(workspace, ids)
 
 
 def interaction_log(
@@ -137,7 +141,8 @@ def interaction_log(
             ]
         )
         _write_timeline(interaction, people)
-        _reset_clocks(workspace, [c.pk for c in people])
+        appreciation.raise_first_meetings(interaction, people)
+        touch_clocks_refresh(workspace, [c.pk for c in people])
     return interaction
 
 
@@ -182,7 +187,7 @@ def interaction_update(interaction: Interaction, **changes: Any) -> Interaction:
         )
         _forget_timeline(interaction)
         _write_timeline(interaction, people)
-        _reset_clocks(workspace, [*before, *(c.pk for c in people)])
+        touch_clocks_refresh(workspace, [*before, *(c.pk for c in people)])
     return interaction
 
 
@@ -191,8 +196,9 @@ def interaction_delete(interaction: Interaction) -> None:
     with transaction.atomic():
         before = [c.pk for c in interaction_participants(interaction)]
         _forget_timeline(interaction)
+        appreciation.withdraw(workspace, f"interaction:{interaction.pk}")
         interaction.delete()
-        _reset_clocks(workspace, before)
+        touch_clocks_refresh(workspace, before)
 
 
 def touch_snooze(contact: Contact, *, days: int) -> Contact:
@@ -278,6 +284,7 @@ def rapport_refresh(
     )
     rows = []
     for pk, contact in contacts.items():
+        contact.workspace = workspace
         mine = touches[pk]
         result = rapport(
             mine,

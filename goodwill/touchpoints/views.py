@@ -1,4 +1,4 @@
-"""Logging touches, the overdue list and snoozing."""
+"""Logging touches, the overdue list, snoozing, and the thanks owed."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 from goodwill.accounts.access import WorkspaceRequest, member_required
 from goodwill.accounts.views import add_errors, safe_next
 from goodwill.core.scoping import get_scoped_or_404
+from goodwill.people.list_views import contact_matches
 from goodwill.people.models import Contact
-from goodwill.touchpoints import services
-from goodwill.touchpoints.forms import TouchForm
-from goodwill.touchpoints.models import Interaction, InteractionKind
+from goodwill.touchpoints import appreciation, services
+from goodwill.touchpoints.forms import OweForm, QuickTouchForm, TouchForm
+from goodwill.touchpoints.models import Due, DueKind, DueState, Interaction, InteractionKind
 
 app_name = "touchpoints"
 PAGE_SIZE = 50
@@ -41,6 +42,46 @@ def touch_log(request: WorkspaceRequest, pk: int) -> HttpResponse:
             return redirect(back)
     context = {"form": form, "contact": contact, "next": back}
     return render(request, "touchpoints/log.html", context, status=400)
+
+
+def _quick_page(
+    request: WorkspaceRequest, form: QuickTouchForm, matches: list[Contact], status: int = 400
+) -> HttpResponse:
+    context = {"form": form, "matches": matches, "who": request.POST.get("who", "").strip()}
+    return render(request, "touchpoints/quick.html", context, status=status)
+
+
+@require_POST
+@member_required
+def touch_quick(request: WorkspaceRequest) -> HttpResponse:
+    """Log a touch from the dashboard. Without a chosen contact, the name typed is searched: one
+    match logs it; otherwise a page asks which person, keeping what was typed."""
+    workspace, form = request.workspace, QuickTouchForm(request.POST)
+    if not form.is_valid():
+        return _quick_page(request, form, contact_matches(workspace, request.POST.get("who", "")))
+    data = form.cleaned_data
+    if data["contact"]:
+        contact = get_scoped_or_404(Contact, workspace, pk=data["contact"])
+    else:
+        matches = contact_matches(workspace, data["who"])
+        if len(matches) != 1:
+            return _quick_page(request, form, matches, status=200 if matches else 400)
+        contact = matches[0]
+    try:
+        services.interaction_log(
+            workspace,
+            actor=request.user,
+            kind=data["kind"],
+            direction=data["direction"],
+            contact_ids=[contact.pk],
+            note=data["note"],
+        )
+    except ValidationError as error:
+        add_errors(form, error)
+        return _quick_page(request, form, [contact])
+    kind = InteractionKind(data["kind"]).label
+    messages.success(request, f"{kind} with {contact.display_name} logged.")
+    return redirect("core:dashboard")
 
 
 @member_required
@@ -120,7 +161,77 @@ def relationships(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "touchpoints/relationships.html", context)
 
 
+@member_required
+def thanks_list(request: WorkspaceRequest) -> HttpResponse:
+    """Thank-yous and follow-ups owed, the oldest first."""
+    page = Paginator(appreciation.open_dues(request.workspace), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "touchpoints/thanks.html", {"page": page})
+
+
+# The touch that answers a due, logged in one click.
+ANSWER = {DueKind.THANK_YOU: InteractionKind.THANK_YOU, DueKind.FOLLOW_UP: InteractionKind.MESSAGE}
+
+
+@require_POST
+@member_required
+def thanks_done(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """Log the thank-you (or the follow-up message) now, which settles it."""
+    due = get_scoped_or_404(Due, request.workspace, pk=pk)
+    back = safe_next(request, reverse("touchpoints:thanks"))
+    if due.state != DueState.OPEN:
+        messages.info(request, "That was already settled.")
+        return redirect(back)
+    services.interaction_log(
+        request.workspace,
+        actor=request.user,
+        kind=ANSWER[DueKind(due.kind)],
+        contact_ids=[due.contact_id],
+        note=due.label,
+    )
+    messages.success(request, f"{due.get_kind_display()} to {due.contact.display_name} logged.")
+    return redirect(back)
+
+
+@require_POST
+@member_required
+def thanks_dismiss(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    due = get_scoped_or_404(Due, request.workspace, pk=pk)
+    try:
+        appreciation.dismiss(due)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{due.label} — dismissed.")
+    return redirect(safe_next(request, reverse("touchpoints:thanks")))
+
+
+@require_POST
+@member_required
+def owe(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """Note from the contact page that they are owed a thank-you or a follow-up."""
+    contact = get_scoped_or_404(Contact, request.workspace, pk=pk)
+    form = OweForm(request.POST)
+    back = reverse("people:contact", args=[contact.pk]) + "#thanks"
+    if form.is_valid():
+        try:
+            due, _ = appreciation.owe(contact, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Noted: {due.label}.")
+            return redirect(back)
+    context = {"form": form, "contact": contact}
+    return render(request, "touchpoints/owe.html", context, status=400)
+
+
 urlpatterns = [
+    path("thanks/", thanks_list, name="thanks"),
+    path("thanks/<int:pk>/done/", thanks_done, name="thanks_done"),
+    path("thanks/<int:pk>/dismiss/", thanks_dismiss, name="thanks_dismiss"),
+    path("people/<int:pk>/owe/", owe, name="owe"),
+    path("touch/", touch_quick, name="quick"),
     path("relationships/", relationships, name="relationships"),
     path("people/<int:pk>/touch/", touch_log, name="log"),
     path("people/<int:pk>/snooze/", snooze, name="snooze"),
