@@ -82,6 +82,7 @@ class ContactOut(Schema):
     addresses: list[AddressIO]
     tags: list[str]
     cadence_days: int | None
+    rapport: int = Field(description="The rapport index, 0 to 100")
     how_we_met: str
     met_at: str
     introduced_by: int | None
@@ -163,6 +164,9 @@ class ContactFilters(Schema):
     q: str = Field("", description="Search names, organisations, e-mails, phones, facts, notes …")
     kind: KindName | None = None
     tag: str = Field("", description="Only contacts with this tag")
+    sort: Literal["name", "rapport"] = Field(
+        "name", description="By name, or the closest first (rapport); a search ranks by match"
+    )
 
 
 def contacts_with_details(workspace: Workspace) -> QuerySet[Contact]:
@@ -195,7 +199,9 @@ CHILD_LISTS = ("emails", "phones", "links", "addresses")
 FILTERED_SEARCH_WINDOW = 1000
 
 
-@router.get("/contacts", response=list[ContactOut], summary="Contacts, by name or by search rank")
+@router.get(
+    "/contacts", response=list[ContactOut], summary="Contacts, by name, rapport or search rank"
+)
 @paginate
 def contacts_list(request: HttpRequest, filters: Query[ContactFilters]) -> Any:
     workspace = workspace_of(request)
@@ -206,6 +212,8 @@ def contacts_list(request: HttpRequest, filters: Query[ContactFilters]) -> Any:
     if filters.tag:
         contacts = contacts.filter(tag_links__tag__name__iexact=filters.tag)
     if not filters.q.strip():
+        if filters.sort == "rapport":
+            return contacts.order_by("-rapport", "sort_name", "id")
         return contacts.order_by("sort_name", "id")
     return SearchResults(workspace, contacts, filters.q, filtered=filtered)
 

@@ -52,6 +52,7 @@ class ListQuery:
     q: str = ""
     kind: str = ""
     tag: str = ""
+    sort: str = ""  # "" for by name, "rapport" for the closest first; a search ranks by match
     page: int = 1
 
     @classmethod
@@ -65,12 +66,14 @@ class ListQuery:
             q=" ".join(params.get("q", "").split())[:200],
             kind=kind if kind in Kind.values else "",
             tag=params.get("tag", "").strip()[:60],
+            sort="rapport" if params.get("sort") == "rapport" else "",
             page=page,
         )
 
     @property
     def filters(self) -> dict[str, str]:
-        return {key: value for key in ("q", "kind", "tag") if (value := getattr(self, key))}
+        keys = ("q", "kind", "tag", "sort")
+        return {key: value for key in keys if (value := getattr(self, key))}
 
     @property
     def offset(self) -> int:
@@ -134,7 +137,8 @@ class ListPage:
 
 def _browse(workspace: Workspace, query: ListQuery) -> ListPage:
     # One row more than a page tells whether there is a next page, without a COUNT.
-    contacts = with_row_data(_filtered(workspace, query), workspace).order_by("sort_name", "id")
+    order = ("-rapport", "sort_name", "id") if query.sort == "rapport" else ("sort_name", "id")
+    contacts = with_row_data(_filtered(workspace, query), workspace).order_by(*order)
     rows = list(contacts[query.offset : query.offset + PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     total = None if has_next or (query.page > 1 and not rows) else query.offset + len(rows)

@@ -78,6 +78,8 @@ class Contact(WorkspaceOwned):
     # Derived by save() from the cadence, the last touch and the snooze; indexed for the overdue
     # list.
     touch_due_at = models.DateTimeField(null=True, editable=False)
+    # The rapport index (0-100) as touchpoints last stored it, so lists sort by it on an index.
+    rapport = models.PositiveSmallIntegerField(default=0, editable=False)
     # Lower-cased "last first", kept by save(), so lists sort on one indexed column.
     sort_name = models.CharField(max_length=210, editable=False, default="")
     created_at = models.DateTimeField(default=timezone.now)
@@ -97,6 +99,10 @@ class Contact(WorkspaceOwned):
                 fields=["workspace", "introduced_by", "sort_name"], name="people_contact_ws_intro"
             ),
             models.Index(fields=["workspace", "touch_due_at"], name="people_contact_ws_due"),
+            models.Index(
+                fields=["workspace", "-rapport", "sort_name", "id"],
+                name="people_contact_ws_rapport",
+            ),
             # Namesakes, for likely duplicates.
             models.Index("workspace", Lower("last_name"), name="people_contact_ws_family"),
         ]

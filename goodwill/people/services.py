@@ -631,7 +631,7 @@ def contacts_bulk_update(
     return len(ids)
 
 
-SAVED_FILTER_KEYS = ("q", "kind", "tag")
+SAVED_FILTER_KEYS = ("q", "kind", "tag", "sort")
 
 
 def saved_filter_create(

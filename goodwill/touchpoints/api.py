@@ -8,9 +8,12 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from goodwill.api.platform import user_of, workspace_of
+from goodwill.accounts.models import Workspace
+from goodwill.api.platform import require_owner, user_of, workspace_of
 from goodwill.core.scoping import get_scoped_or_404, scoped
-from goodwill.people.models import Contact
+from goodwill.people import services as people_services
+from goodwill.people.cadence import default_cadence_days
+from goodwill.people.models import Contact, Kind
 from goodwill.touchpoints import appreciation, services
 from goodwill.touchpoints.models import Due, Interaction, Participation, RapportScore
 
@@ -21,6 +24,7 @@ KindName = Literal[
     "visit_theirs", "event", "gift", "thank_you", "message",
 ]  # fmt: skip
 DirectionName = Literal["ours", "theirs"]
+ContactKindName = Literal["client", "customer", "prospect", "friend", "partner"]
 
 
 class InteractionOut(Schema):
@@ -172,10 +176,31 @@ class RapportOut(Schema):
         return obj.contact.display_name
 
 
+class KindFilter(Schema):
+    kind: ContactKindName | None = Field(None, description="Only contacts of this kind")
+
+
 @router.get("/rapport", response=list[RapportOut], summary="Contacts ranked by rapport")
 @paginate
-def rapport_ranking(request: HttpRequest) -> QuerySet[RapportScore]:
-    return services.best_relationships(workspace_of(request))
+def rapport_ranking(request: HttpRequest, filters: Query[KindFilter]) -> QuerySet[RapportScore]:
+    return services.best_relationships(workspace_of(request), filters.kind or "")
+
+
+class LadderOut(Schema):
+    meals: int
+    home_visits: int
+    gifts: int
+    circle_gifts: int = Field(description="Gifts given to someone in their circle")
+    people: int = Field(description="How many people had any of these")
+
+
+@router.get(
+    "/rapport/ladder",
+    response=LadderOut,
+    summary="The depth ladder of the last 365 days, summed over the workspace",
+)
+def rapport_ladder(request: HttpRequest, filters: Query[KindFilter]) -> services.Ladder:
+    return services.depth_totals(workspace_of(request), filters.kind or "")
 
 
 ReasonName = Literal["purchase", "delivery", "referral", "first_meeting", "lost_deal", "other"]
@@ -262,3 +287,42 @@ def dues_get(request: HttpRequest, due_id: int) -> Due:
 @router.post("/dues/{due_id}/dismiss", response=DueOut, summary="Not needed after all")
 def dues_dismiss(request: HttpRequest, due_id: int) -> Due:
     return appreciation.dismiss(get_scoped_or_404(Due, workspace_of(request), pk=due_id))
+
+
+class CadenceOut(Schema):
+    kind: str
+    days: int = Field(description="The cadence in force for this kind")
+    default: int = Field(description="Goodwill's own default for this kind")
+    custom: bool = Field(description="Whether the workspace set its own")
+
+
+def _cadences(workspace: Workspace) -> list[CadenceOut]:
+    custom = workspace.cadence_defaults
+    return [
+        CadenceOut(
+            kind=kind,
+            days=default_cadence_days(kind, custom),
+            default=default_cadence_days(kind),
+            custom=kind in custom,
+        )
+        for kind in Kind.values
+    ]
+
+
+@router.get("/cadences", response=list[CadenceOut], summary="Keep-in-touch cadence per kind")
+def cadences_get(request: HttpRequest) -> list[CadenceOut]:
+    return _cadences(workspace_of(request))
+
+
+@router.put(
+    "/cadences",
+    response=list[CadenceOut],
+    summary="Set the cadence per kind (owners)",
+    description='E.g. {"client": 21, "customer": null}: null goes back to the default; kinds '
+    "left out keep theirs. The next touch of every contact following a changed cadence moves.",
+)
+def cadences_set(request: HttpRequest, payload: dict[str, int | None]) -> list[CadenceOut]:
+    require_owner(request)
+    workspace = workspace_of(request)
+    people_services.cadence_defaults_set(workspace, payload)
+    return _cadences(workspace)

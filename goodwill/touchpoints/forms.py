@@ -3,6 +3,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from goodwill.people.cadence import default_cadence_days
+from goodwill.people.models import Kind
 from goodwill.touchpoints.models import Direction, DueReason, InteractionKind
 
 
@@ -71,3 +73,23 @@ class QuickTouchForm(forms.Form):
         if not data.get("contact") and not (data.get("who") or "").strip():
             raise ValidationError("Say with whom.")
         return data
+
+
+class CadenceForm(forms.Form):
+    """The workspace's keep-in-touch cadence per kind of contact; empty keeps the default."""
+
+    def __init__(self, *args: Any, current: dict[str, int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind, label in Kind.choices:
+            self.fields[kind] = forms.IntegerField(
+                label=f"{label}s",
+                required=False,
+                min_value=1,
+                max_value=3650,
+                initial=current.get(kind),
+                help_text=f"days; empty for Goodwill's {default_cadence_days(kind)}",
+                widget=forms.NumberInput(attrs={"placeholder": default_cadence_days(kind)}),
+            )
+
+    def defaults(self) -> dict[str, int | None]:
+        return {kind: self.cleaned_data[kind] for kind, _ in Kind.choices}

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from goodwill.accounts.models import User, Workspace
@@ -220,11 +220,23 @@ def overdue(workspace: Workspace, now: datetime | None = None) -> QuerySet[Conta
 
 
 @dataclass(frozen=True)
+class Ladder:
+    """The depth ladder of the last 365 days: the touches that make a relationship deep."""
+
+    meals: int = 0
+    home_visits: int = 0
+    gifts: int = 0
+    circle_gifts: int = 0  # gifts given to someone in their circle: a child's birthday remembered
+    people: int = 0  # across a workspace: how many people had any of these
+
+
+@dataclass(frozen=True)
 class RapportView:
-    """A contact's rapport now, its parts, and the score over the last 12 months."""
+    """A contact's rapport now, its parts, the depth ladder, and the score over 12 months."""
 
     now: Rapport
     chart: list[tuple[datetime, int]]
+    ladder: Ladder
 
 
 def contact_rapport(contact: Contact, now: datetime | None = None) -> RapportView:
@@ -252,9 +264,16 @@ def contact_rapport(contact: Contact, now: datetime | None = None) -> RapportVie
         .count()
     )
     cadence = contact.effective_cadence_days
+    year = [t.kind for t in touches if now - WINDOW < t.occurred_at <= now]
     return RapportView(
         now=rapport(touches, now=now, cadence_days=cadence, circle_gifts=circle_gifts),
         chart=monthly(touches, now=now, cadence_days=cadence),
+        ladder=Ladder(
+            meals=year.count("meal"),
+            home_visits=year.count("visit_home"),
+            gifts=year.count("gift"),
+            circle_gifts=circle_gifts,
+        ),
     )
 
 
@@ -310,14 +329,35 @@ def rapport_refresh(
         unique_fields=["contact"],
         update_fields=["score", "meals", "home_visits", "gifts", "circle_gifts", "computed_at"],
     )
+    # The contact carries its score too, for lists sorted by rapport; only changes are written.
+    moved = []
+    for row in rows:
+        if row.contact.rapport != row.score:
+            row.contact.rapport = row.score
+            moved.append(row.contact)
+    Contact.objects.bulk_update(moved, ["rapport"])
     return len(rows)
 
 
-def best_relationships(workspace: Workspace) -> QuerySet[RapportScore]:
-    """Contacts ranked by rapport, with the depth ladder's counts beside them."""
-    return (
-        scoped(RapportScore, workspace)
-        .filter(score__gt=0)
-        .select_related("contact", "contact__organization")
-        .order_by("-score", "contact_id")
+def best_relationships(workspace: Workspace, kind: str = "") -> QuerySet[RapportScore]:
+    """Contacts (of one *kind*, if given) ranked by rapport, with the depth ladder beside them."""
+    ranking = scoped(RapportScore, workspace).filter(score__gt=0)
+    if kind:
+        ranking = ranking.filter(contact__kind=kind)
+    return ranking.select_related("contact", "contact__organization").order_by(
+        "-score", "contact_id"
     )
+
+
+def depth_totals(workspace: Workspace, kind: str = "") -> Ladder:
+    """The depth ladder summed over the workspace (or one kind of contact), in one query."""
+    rows = scoped(RapportScore, workspace)
+    if kind:
+        rows = rows.filter(contact__kind=kind)
+    deep = Q(meals__gt=0) | Q(home_visits__gt=0) | Q(gifts__gt=0) | Q(circle_gifts__gt=0)
+    fields = ("meals", "home_visits", "gifts", "circle_gifts")
+    # Aliased, since an aggregate named like a field hides the field from the filter.
+    totals = rows.aggregate(
+        **{f"sum_{name}": Sum(name) for name in fields}, sum_people=Count("id", filter=deep)
+    )
+    return Ladder(**{key.removeprefix("sum_"): value or 0 for key, value in totals.items()})

@@ -1,7 +1,7 @@
 """Logging touches, the overdue list, snoozing, and the thanks owed."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 from goodwill.accounts.access import WorkspaceRequest, member_required
 from goodwill.accounts.views import add_errors, safe_next
 from goodwill.core.scoping import get_scoped_or_404
+from goodwill.people import services as people_services
 from goodwill.people.list_views import contact_matches
-from goodwill.people.models import Contact
+from goodwill.people.models import Contact, Kind
 from goodwill.touchpoints import appreciation, services
-from goodwill.touchpoints.forms import OweForm, QuickTouchForm, TouchForm
+from goodwill.touchpoints.forms import CadenceForm, OweForm, QuickTouchForm, TouchForm
 from goodwill.touchpoints.models import Due, DueKind, DueState, Interaction, InteractionKind
 
 app_name = "touchpoints"
@@ -93,6 +94,26 @@ def overdue_list(request: WorkspaceRequest) -> HttpResponse:
     return render(request, "touchpoints/overdue.html", {"page": page, "rows": rows})
 
 
+@member_required
+def cadences(request: WorkspaceRequest) -> HttpResponse:
+    """How often to touch each kind of contact, unless a contact has a cadence of their own."""
+    workspace = request.workspace
+    form = CadenceForm(request.POST or None, current=workspace.cadence_defaults)
+    if request.method == "POST":
+        if not request.membership.is_owner:
+            raise PermissionDenied("Only the workspace's owners can change its cadences.")
+        if form.is_valid():
+            try:
+                people_services.cadence_defaults_set(workspace, form.defaults())
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, "Cadences saved; the next touches moved with them.")
+                return redirect("touchpoints:overdue")
+        return render(request, "touchpoints/cadences.html", {"form": form}, status=400)
+    return render(request, "touchpoints/cadences.html", {"form": form})
+
+
 @require_POST
 @member_required
 def snooze(request: WorkspaceRequest, pk: int) -> HttpResponse:
@@ -149,12 +170,20 @@ def interaction_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
 
 @member_required
 def relationships(request: WorkspaceRequest) -> HttpResponse:
-    """The best relationships by rapport, with meals, home visits and gifts of the last year."""
-    ranking = services.best_relationships(request.workspace)
+    """The best relationships by rapport, with meals, home visits and gifts of the last year,
+    and the same ladder summed over everyone (or over one kind of contact)."""
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Kind.values else ""
+    ranking = services.best_relationships(request.workspace, kind)
     page = Paginator(ranking, PAGE_SIZE).get_page(request.GET.get("page"))
     top = list(ranking[:10])
     context = {
         "page": page,
+        "kind": kind,
+        "pager_query": f"kind={kind}" if kind else "",
+        "kinds": Kind.choices,
+        "kind_label": Kind(kind).label.lower() + "s" if kind else "",
+        "totals": services.depth_totals(request.workspace, kind),
         "top_count": len(top),
         "top_home_visits": sum(1 for row in top if row.home_visits),
     }
@@ -236,6 +265,7 @@ urlpatterns = [
     path("people/<int:pk>/touch/", touch_log, name="log"),
     path("people/<int:pk>/snooze/", snooze, name="snooze"),
     path("keep-in-touch/", overdue_list, name="overdue"),
+    path("keep-in-touch/cadences/", cadences, name="cadences"),
     path("interactions/<int:pk>/", interaction_edit, name="edit"),
     path("interactions/<int:pk>/delete/", interaction_delete, name="delete"),
 ]
