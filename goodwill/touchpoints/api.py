@@ -1,12 +1,13 @@
 """/api/v1/interactions, /api/v1/overdue, snoozing, /api/v1/rapport and /api/v1/dues."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
 from goodwill.accounts.models import Workspace
 from goodwill.api.platform import require_owner, user_of, workspace_of
@@ -309,6 +310,19 @@ def _cadences(workspace: Workspace) -> list[CadenceOut]:
     ]
 
 
+Days = Annotated[int | None, Field(None, ge=1, le=3650)]
+
+
+class CadencesIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    client: Days = None
+    customer: Days = None
+    prospect: Days = None
+    friend: Days = None
+    partner: Days = None
+
+
 @router.get("/cadences", response=list[CadenceOut], summary="Keep-in-touch cadence per kind")
 def cadences_get(request: HttpRequest) -> list[CadenceOut]:
     return _cadences(workspace_of(request))
@@ -321,8 +335,8 @@ def cadences_get(request: HttpRequest) -> list[CadenceOut]:
     description='E.g. {"client": 21, "customer": null}: null goes back to the default; kinds '
     "left out keep theirs. The next touch of every contact following a changed cadence moves.",
 )
-def cadences_set(request: HttpRequest, payload: dict[str, int | None]) -> list[CadenceOut]:
+def cadences_set(request: HttpRequest, payload: CadencesIn) -> list[CadenceOut]:
     require_owner(request)
     workspace = workspace_of(request)
-    people_services.cadence_defaults_set(workspace, payload)
+    people_services.cadence_defaults_set(workspace, payload.dict(exclude_unset=True))
     return _cadences(workspace)
