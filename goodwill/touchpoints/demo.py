@@ -8,8 +8,17 @@ from goodwill.accounts.models import User, Workspace
 from goodwill.core.demo import demo_step
 from goodwill.core.scoping import scoped
 from goodwill.people.models import Contact
+from goodwill.touchpoints.appreciation import owe
 from goodwill.touchpoints.models import Interaction
 from goodwill.touchpoints.services import interaction_log
+
+# What the demo people are owed: (who, reason, about, days ago). Dan's signage was thanked for
+# (a thank-you above, after the delivery); Priya's order and Tom's lost deal are still open.
+OWED = [
+    ("Dan", "delivery", "the new store's signage", 11),
+    ("Priya", "purchase", "the catalogue print order", 58),
+    ("Tom", "lost_deal", "the menu board redesign", 200),
+]
 
 # (who, kind, days ago, direction, note, with whom else)
 HISTORY = [
@@ -28,6 +37,7 @@ HISTORY = [
     ("Dan", "call", 90, "theirs", "Wants signage for the new store.", []),
     ("Dan", "meal", 40, "ours", "Breakfast before his trail race.", []),
     ("Dan", "email", 12, "theirs", "Sent photos of the signage.", []),
+    ("Dan", "thank_you", 9, "ours", "Card and a pack of baseball cards for Leo.", []),
     ("Priya", "email", 60, "theirs", "Purchase order for the catalogue print.", []),
     ("Sofia", "visit_theirs", 120, "theirs", "Board-game night at Sofia's.", []),
     ("Sofia", "visit_home", 30, "ours", "Long dinner at ours.", []),
@@ -57,3 +67,6 @@ def history(workspace: Workspace, owner: User) -> None:
             direction=direction,
             note=note,
         )
+    for who, reason, about, days_ago in OWED:
+        if who in people:
+            owe(people[who], reason=reason, about=about, event_at=now - timedelta(days=days_ago))

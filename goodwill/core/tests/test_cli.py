@@ -77,3 +77,19 @@ def test_the_demo_shows_believable_people():
 def build_demo_workspace() -> Workspace:
     call_command("demo", stdout=io.StringIO())
     return Workspace.objects.get(slug=DEMO_SLUG)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_close_friends_neglected_clients_and_thanks_owed():
+    from goodwill.touchpoints import appreciation, services
+
+    workspace = build_demo_workspace()
+    ranking = [row.contact.first_name for row in services.best_relationships(workspace)]
+    assert ranking[:2] == ["Dan", "Sofia"]
+    overdue = {c.first_name for c in services.overdue(workspace)}
+    assert {"Tom", "Jonas"} <= overdue
+    assert "Dan" not in overdue
+    owed = {(due.contact.first_name, due.reason) for due in appreciation.open_dues(workspace)}
+    assert ("Priya", "purchase") in owed
+    assert ("Tom", "lost_deal") in owed
+    assert ("Dan", "delivery") not in owed
