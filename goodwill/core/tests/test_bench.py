@@ -1,0 +1,41 @@
+"""Every benchmark scenario runs without an error against a small seeded workspace, through a
+live server (the command itself starts gunicorn on the real database: docs/performance.md)."""
+
+import io
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from goodwill.accounts.models import ApiToken, Workspace
+from goodwill.core.bench import Client, run_scenario, scenarios
+from goodwill.core.management.commands.bench import _context, _sign_in
+from goodwill.core.seed import seed
+from goodwill.touchpoints.models import Interaction
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_scenario_answers_without_errors(live_server):
+    seed("tiny", contacts=40)
+    workspace = Workspace.objects.get(slug="tiny")
+    context = _context(workspace, seed=1)
+    session, (token, raw) = _sign_in(workspace)
+    client = Client(
+        urlsplit(live_server.url).port or 80, session=session.session_key or "", token=raw
+    )
+    before = Interaction.objects.count()
+    for scenario in scenarios(context):
+        result = run_scenario(client, scenario, requests=3, warmup=0, seed=1)
+        assert result.errors == 0, scenario.name
+        assert result.p95_ms >= result.median_ms > 0
+    assert Interaction.objects.count() == before + 3
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
+@pytest.mark.django_db
+def test_an_unknown_workspace_or_scenario_is_a_clear_error():
+    with pytest.raises(CommandError, match="goodwill seed"):
+        call_command("bench", "--workspace", "nowhere", stdout=io.StringIO())
+    seed("tiny", contacts=3)
+    with pytest.raises(CommandError, match="No scenario matches"):
+        call_command("bench", "--workspace", "tiny", "--only", "xyz", stdout=io.StringIO())

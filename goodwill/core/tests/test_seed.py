@@ -1,0 +1,53 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from goodwill.accounts.models import Workspace
+from goodwill.people.models import Contact, TimelineEntry
+from goodwill.people.search import search
+from goodwill.touchpoints.models import Interaction, Participation, RapportScore
+
+
+def _seed(slug: str, contacts: int, seed: int = 1) -> Workspace:
+    call_command(
+        "seed", "--workspace", slug, "--contacts", str(contacts), "--seed", str(seed),
+        stdout=io.StringIO(), stderr=io.StringIO(),
+    )  # fmt: skip
+    return Workspace.objects.get(slug=slug)
+
+
+def _shape(workspace: Workspace) -> list[tuple[str, str, str, int]]:
+    contacts = Contact.objects.filter(workspace=workspace).order_by("pk")
+    return list(contacts.values_list("first_name", "last_name", "kind", "rapport"))
+
+
+@pytest.mark.django_db
+def test_seeding_is_reproducible_and_consistent():
+    one = _seed("one", 60)
+    two = _seed("two", 60)
+    assert _shape(one) == _shape(two)
+    assert _shape(one) != _shape(_seed("three", 60, seed=2))
+    interactions = Interaction.objects.filter(workspace=one).count()
+    assert 300 <= interactions <= 900  # about 10 each
+    # What logging those touches would have kept: clocks, rapport, timelines, the index.
+    for contact in Contact.objects.filter(workspace=one, last_touch_at__isnull=False)[:20]:
+        latest = Participation.objects.filter(contact=contact).latest("occurred_at")
+        assert contact.last_touch_at == latest.occurred_at
+        assert contact.touch_due_at == contact.compute_touch_due_at()
+        assert contact.rapport == RapportScore.objects.get(contact=contact).score
+    parts = Participation.objects.filter(workspace=one).count()
+    assert TimelineEntry.objects.filter(workspace=one, kind="interaction").count() == parts
+    someone = Contact.objects.filter(workspace=one).earliest("pk")
+    hits, _ = search(one, someone.last_name)
+    assert someone.pk in {hit.contact_id for hit in hits}
+
+
+@pytest.mark.django_db
+def test_a_workspace_with_contacts_is_refused():
+    _seed("full", 5)
+    with pytest.raises(CommandError, match="already holds contacts"):
+        _seed("full", 5)
+    with pytest.raises(CommandError, match="at least one"):
+        _seed("empty", 0)
+    assert Contact.objects.count() == 5
