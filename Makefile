@@ -10,7 +10,11 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Tests run in a time zone that is not UTC, so naive-datetime mistakes show.
 TEST_ENV := TIME_ZONE=America/Chicago DJANGO_SETTINGS_MODULE=goodwill.settings
 
-.PHONY: run test install lint test-sqlite test-postgres test-browser browser clean
+# The benchmark: its own SQLite data directory unless DATABASE_URL points elsewhere.
+BENCH_CONTACTS ?= 10000
+BENCH_ENV := GOODWILL_DATA_DIR=$(or $(GOODWILL_DATA_DIR),data/bench)
+
+.PHONY: run test install lint test-sqlite test-postgres test-browser browser bench clean
 
 run: $(STAMP)
 	$(BIN)/goodwill migrate --no-input -v 0
@@ -20,6 +24,13 @@ run: $(STAMP)
 test: $(STAMP) lint test-sqlite test-postgres test-browser
 
 install: $(STAMP)
+
+# Seed a workspace of BENCH_CONTACTS people once, then time the scenarios (docs/performance.md).
+bench: $(STAMP)
+	mkdir -p data/bench
+	$(BENCH_ENV) $(BIN)/goodwill migrate --no-input -v 0
+	$(BENCH_ENV) $(BIN)/goodwill seed --if-new --workspace bench-$(BENCH_CONTACTS) --contacts $(BENCH_CONTACTS)
+	$(BENCH_ENV) $(BIN)/goodwill bench --workspace bench-$(BENCH_CONTACTS)
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Goodwill needs Python 3.12 or newer (see .python-version); set PYTHON=/path/to/python3.12")'

@@ -68,6 +68,13 @@ def _workspace(slug: str) -> tuple[Workspace, User]:
     return workspace, owner
 
 
+def seeded(slug: str) -> bool:
+    """Whether the workspace *slug* exists and holds contacts."""
+    from goodwill.people.models import Contact
+
+    return Contact.objects.filter(workspace__slug=slug).exists()
+
+
 def seed(slug: str, *, contacts: int, seed: int = 1, progress: Progress = _quiet) -> SeedRun:
     """Fill the workspace *slug* (created if new) with *contacts* people and their history."""
     from goodwill.people.models import Contact

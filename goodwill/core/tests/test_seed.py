@@ -48,6 +48,9 @@ def test_a_workspace_with_contacts_is_refused():
     _seed("full", 5)
     with pytest.raises(CommandError, match="already holds contacts"):
         _seed("full", 5)
+    out = io.StringIO()
+    call_command("seed", "--if-new", "--workspace", "full", "--contacts", "5", stdout=out)
+    assert "seeded already" in out.getvalue()
     with pytest.raises(CommandError, match="at least one"):
         _seed("empty", 0)
     assert Contact.objects.count() == 5

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 
 from goodwill.core.commands import GoodwillCommand
-from goodwill.core.seed import seed
+from goodwill.core.seed import seed, seeded
 
 
 class Command(GoodwillCommand):
@@ -17,14 +17,21 @@ class Command(GoodwillCommand):
 
     Example: goodwill seed --workspace bench --contacts 100000
     Example: goodwill seed --workspace small --contacts 10000 --seed 7
+    Example: goodwill seed --if-new --workspace bench --contacts 10000   (as `make bench` does)
     """
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--workspace", required=True, help="The workspace's slug.")
         parser.add_argument("--contacts", type=int, required=True, help="How many people.")
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
+        parser.add_argument(
+            "--if-new", action="store_true", help="Do nothing if the workspace holds contacts."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_new"] and seeded(options["workspace"]):
+            self.stdout.write(f"{options['workspace']} is seeded already.")
+            return
         started = time.monotonic()
         last_stage = ""
 
