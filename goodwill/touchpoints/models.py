@@ -68,6 +68,9 @@ class RapportScore(WorkspaceOwned):
     kept for ranking (recomputed on every touch and by a daily sweep, since recency decays)."""
 
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="rapport_score")
+    # The contact's kind when computed, so a ranking of one kind reads one index, and the ladder
+    # totals (LadderTotal) are exactly the sums of these rows.
+    kind = models.CharField(max_length=16, default="")
     score = models.PositiveSmallIntegerField(default=0)
     meals = models.PositiveIntegerField(default=0)
     home_visits = models.PositiveIntegerField(default=0)
@@ -77,11 +80,40 @@ class RapportScore(WorkspaceOwned):
 
     class Meta:
         indexes = [
-            models.Index(fields=["workspace", "-score", "contact"], name="touch_rapport_ws_rank")
+            models.Index(fields=["workspace", "-score", "contact"], name="touch_rapport_ws_rank"),
+            models.Index(
+                fields=["workspace", "kind", "-score", "contact"], name="touch_rapport_kind_rank"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.contact}: {self.score}"
+
+    @property
+    def deep(self) -> bool:
+        """Whether the last year held a meal, a visit to your home, a gift or family remembered."""
+        return bool(self.meals or self.home_visits or self.gifts or self.circle_gifts)
+
+
+class LadderTotal(WorkspaceOwned):
+    """The depth ladder summed over a workspace's contacts of one kind: the sums of their
+    RapportScore rows, kept up to date by each refresh (and recomputed by the daily sweep), so
+    the totals cost one small read however many contacts there are."""
+
+    kind = models.CharField(max_length=16)
+    meals = models.IntegerField(default=0)
+    home_visits = models.IntegerField(default=0)
+    gifts = models.IntegerField(default=0)
+    circle_gifts = models.IntegerField(default=0)
+    people = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "kind"], name="touch_ladder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.meals} meals, {self.home_visits} home visits"
 
 
 class DueKind(models.TextChoices):

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from goodwill.accounts.models import User, Workspace
@@ -23,6 +23,7 @@ from goodwill.touchpoints.models import (
     Direction,
     Interaction,
     InteractionKind,
+    LadderTotal,
     Participation,
     RapportScore,
 )
@@ -280,7 +281,8 @@ def contact_rapport(contact: Contact, now: datetime | None = None) -> RapportVie
 def rapport_refresh(
     workspace: Workspace, contact_ids: Iterable[int], now: datetime | None = None
 ) -> int:
-    """Recompute and store the rapport of these contacts, in three queries for the lot."""
+    """Recompute and store the rapport of these contacts, and move the ladder totals by the
+    difference, in a handful of queries for the lot."""
     now = now or timezone.now()
     contacts = scoped(Contact, workspace).in_bulk(list(set(contact_ids)))
     touches: dict[int, list[Touch]] = {pk: [] for pk in contacts}
@@ -315,6 +317,7 @@ def rapport_refresh(
             RapportScore(
                 workspace=workspace,
                 contact=contact,
+                kind=contact.kind,
                 score=result.score,
                 meals=sum(1 for t in mine if t.kind == "meal"),
                 home_visits=sum(1 for t in mine if t.kind == "visit_home"),
@@ -323,41 +326,100 @@ def rapport_refresh(
                 computed_at=now,
             )
         )
-    RapportScore.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["contact"],
-        update_fields=["score", "meals", "home_visits", "gifts", "circle_gifts", "computed_at"],
-    )
-    # The contact carries its score too, for lists sorted by rapport; only changes are written.
-    moved = []
-    for row in rows:
-        if row.contact.rapport != row.score:
-            row.contact.rapport = row.score
-            moved.append(row.contact)
-    Contact.objects.bulk_update(moved, ["rapport"])
+    with transaction.atomic():
+        # Locked, so two refreshes of one contact cannot both move the totals by its old score.
+        before = scoped(RapportScore, workspace).filter(contact_id__in=list(contacts))
+        ladder_move(workspace, removed=list(before.select_for_update()), added=rows)
+        RapportScore.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["contact"],
+            update_fields=[
+                "kind", "score", "meals", "home_visits", "gifts", "circle_gifts", "computed_at",
+            ],
+        )  # fmt: skip
+        # The contact carries its score too, for lists sorted by rapport; only changes are written.
+        moved = []
+        for row in rows:
+            if row.contact.rapport != row.score:
+                row.contact.rapport = row.score
+                moved.append(row.contact)
+        Contact.objects.bulk_update(moved, ["rapport"])
     return len(rows)
+
+
+LADDER = ("meals", "home_visits", "gifts", "circle_gifts")
+
+
+def _rungs(row: RapportScore) -> dict[str, int]:
+    return {**{name: getattr(row, name) for name in LADDER}, "people": int(row.deep)}
+
+
+def ladder_move(
+    workspace: Workspace, *, removed: Iterable[RapportScore], added: Iterable[RapportScore]
+) -> None:
+    """Take the *removed* scores out of the ladder totals and put the *added* ones in: one
+    UPDATE per kind that changed."""
+    change: dict[str, dict[str, int]] = {}
+    for sign, rows in ((-1, removed), (1, added)):
+        for row in rows:
+            totals = change.setdefault(row.kind, dict.fromkeys((*LADDER, "people"), 0))
+            for name, value in _rungs(row).items():
+                totals[name] += sign * value
+    for kind, totals in change.items():
+        if not any(totals.values()):
+            continue
+        LadderTotal.objects.bulk_create(
+            [LadderTotal(workspace=workspace, kind=kind)], ignore_conflicts=True
+        )
+        scoped(LadderTotal, workspace).filter(kind=kind).update(
+            **{name: F(name) + value for name, value in totals.items()}
+        )
+
+
+def ladder_recompute(workspace: Workspace) -> None:
+    """Sum the ladder totals afresh from the stored scores (the daily sweep corrects any drift,
+    say from two refreshes of one contact at the same moment)."""
+    deep = Q(meals__gt=0) | Q(home_visits__gt=0) | Q(gifts__gt=0) | Q(circle_gifts__gt=0)
+    # Aliased, since an aggregate named like a field hides the field from the filter.
+    sums = (
+        scoped(RapportScore, workspace)
+        .values("kind")
+        .annotate(
+            **{f"sum_{name}": Sum(name) for name in LADDER}, sum_people=Count("id", filter=deep)
+        )
+    )
+    with transaction.atomic():
+        scoped(LadderTotal, workspace).delete()
+        LadderTotal.objects.bulk_create(
+            [
+                LadderTotal(
+                    workspace=workspace,
+                    kind=row["kind"],
+                    **{name: row[f"sum_{name}"] or 0 for name in (*LADDER, "people")},
+                )
+                for row in map(dict[str, Any], sums)
+            ]
+        )
 
 
 def best_relationships(workspace: Workspace, kind: str = "") -> QuerySet[RapportScore]:
     """Contacts (of one *kind*, if given) ranked by rapport, with the depth ladder beside them."""
     ranking = scoped(RapportScore, workspace).filter(score__gt=0)
     if kind:
-        ranking = ranking.filter(contact__kind=kind)
+        ranking = ranking.filter(kind=kind)
     return ranking.select_related("contact", "contact__organization").order_by(
         "-score", "contact_id"
     )
 
 
 def depth_totals(workspace: Workspace, kind: str = "") -> Ladder:
-    """The depth ladder summed over the workspace (or one kind of contact), in one query."""
-    rows = scoped(RapportScore, workspace)
+    """The depth ladder summed over the workspace (or one kind of contact): a few stored rows."""
+    rows = scoped(LadderTotal, workspace)
     if kind:
-        rows = rows.filter(contact__kind=kind)
-    deep = Q(meals__gt=0) | Q(home_visits__gt=0) | Q(gifts__gt=0) | Q(circle_gifts__gt=0)
-    fields = ("meals", "home_visits", "gifts", "circle_gifts")
-    # Aliased, since an aggregate named like a field hides the field from the filter.
-    totals = rows.aggregate(
-        **{f"sum_{name}": Sum(name) for name in fields}, sum_people=Count("id", filter=deep)
-    )
-    return Ladder(**{key.removeprefix("sum_"): value or 0 for key, value in totals.items()})
+        rows = rows.filter(kind=kind)
+    sums = dict.fromkeys((*LADDER, "people"), 0)
+    for row in rows:
+        for name in sums:
+            sums[name] += getattr(row, name)
+    return Ladder(**sums)

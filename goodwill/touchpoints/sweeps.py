@@ -6,14 +6,15 @@ from goodwill.accounts.models import Workspace
 from goodwill.core.scoping import scoped
 from goodwill.core.worker import sweep
 from goodwill.touchpoints.models import RapportScore
-from goodwill.touchpoints.services import rapport_refresh
+from goodwill.touchpoints.services import ladder_recompute, rapport_refresh
 
 BATCH = 2000
 
 
 @sweep("rapport-refresh", every=timedelta(hours=24))
 def refresh_rapport(now: datetime) -> int:
-    """Recompute every stored score that is above zero (a zero stays zero until a touch)."""
+    """Recompute every stored score that is above zero (a zero stays zero until a touch), then
+    sum the ladder totals afresh."""
     refreshed = 0
     for workspace in Workspace.objects.all().iterator():
         ids = list(
@@ -21,4 +22,5 @@ def refresh_rapport(now: datetime) -> int:
         )
         for start in range(0, len(ids), BATCH):
             refreshed += rapport_refresh(workspace, ids[start : start + BATCH], now)
+        ladder_recompute(workspace)
     return refreshed

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from goodwill.accounts.access import WorkspaceRequest, member_required
 from goodwill.accounts.views import add_errors, safe_next
+from goodwill.core.paging import window
 from goodwill.core.scoping import get_scoped_or_404
 from goodwill.people import services as people_services
 from goodwill.people.list_views import contact_matches
@@ -88,7 +88,7 @@ def touch_quick(request: WorkspaceRequest) -> HttpResponse:
 @member_required
 def overdue_list(request: WorkspaceRequest) -> HttpResponse:
     contacts = services.overdue(request.workspace).select_related("organization")
-    page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = window(contacts, request.GET, PAGE_SIZE)
     now = timezone.now()
     rows = [(c, (now - c.touch_due_at).days if c.touch_due_at else 0) for c in page.object_list]
     return render(request, "touchpoints/overdue.html", {"page": page, "rows": rows})
@@ -175,12 +175,11 @@ def relationships(request: WorkspaceRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     kind = kind if kind in Kind.values else ""
     ranking = services.best_relationships(request.workspace, kind)
-    page = Paginator(ranking, PAGE_SIZE).get_page(request.GET.get("page"))
-    top = list(ranking[:10])
+    page = window(ranking, request.GET, PAGE_SIZE)
+    top = page.object_list[:10] if page.number == 1 else list(ranking[:10])
     context = {
         "page": page,
         "kind": kind,
-        "pager_query": f"kind={kind}" if kind else "",
         "kinds": Kind.choices,
         "kind_label": Kind(kind).label.lower() + "s" if kind else "",
         "totals": services.depth_totals(request.workspace, kind),
@@ -193,9 +192,7 @@ def relationships(request: WorkspaceRequest) -> HttpResponse:
 @member_required
 def thanks_list(request: WorkspaceRequest) -> HttpResponse:
     """Thank-yous and follow-ups owed, the oldest first."""
-    page = Paginator(appreciation.open_dues(request.workspace), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = window(appreciation.open_dues(request.workspace), request.GET, PAGE_SIZE)
     return render(request, "touchpoints/thanks.html", {"page": page})
 
 

@@ -131,3 +131,51 @@ class RapportSortTests(GoodwillTestCase):
         page = self.client.get("/relationships/?kind=friend")
         self.assertContains(page, "The depth ladder of your friends")
         self.assertNotContains(page, "Bob")
+
+
+class LadderTotalTests(GoodwillTestCase):
+    def setUp(self):
+        self.dan = people.contact_create(
+            self.workspace, actor=self.owner, kind="client", first_name="Dan"
+        )
+        self.eve = people.contact_create(
+            self.workspace, actor=self.owner, kind="friend", first_name="Eve"
+        )
+
+    def totals(self, kind=""):
+        return services.depth_totals(self.workspace, kind)
+
+    def fresh(self, kind=""):
+        services.ladder_recompute(self.workspace)
+        return services.depth_totals(self.workspace, kind)
+
+    def test_the_stored_totals_follow_every_change(self):
+        log = services.interaction_log
+        dinner = log(
+            self.workspace,
+            actor=self.owner,
+            kind="visit_home",
+            contact_ids=[self.dan.pk, self.eve.pk],
+        )
+        log(self.workspace, actor=self.owner, kind="meal", contact_ids=[self.eve.pk])
+        assert self.totals() == services.Ladder(meals=1, home_visits=2, people=2)
+        assert self.totals("friend") == services.Ladder(meals=1, home_visits=1, people=1)
+        services.interaction_update(dinner, kind="call")
+        assert self.totals() == services.Ladder(meals=1, people=1)
+        people.contact_update(self.eve, actor=self.owner, kind="client")
+        services.rapport_refresh(self.workspace, [self.eve.pk])
+        assert self.totals("client") == services.Ladder(meals=1, people=1)
+        assert self.totals("friend") == services.Ladder()
+        people.contact_erase(Contact.objects.get(pk=self.eve.pk), actor=self.owner)
+        assert self.totals() == services.Ladder()
+        assert self.fresh() == self.totals()
+
+    def test_the_other_workspace_is_apart(self):
+        zed = people.contact_create(
+            self.other_workspace, actor=self.outsider, kind="client", first_name="Zed"
+        )
+        services.interaction_log(
+            self.other_workspace, actor=self.outsider, kind="meal", contact_ids=[zed.pk]
+        )
+        assert self.totals() == services.Ladder()
+        assert services.depth_totals(self.other_workspace).meals == 1

@@ -372,5 +372,5 @@ class RankingTests(GoodwillTestCase):
                 self.workspace, actor=self.owner, kind="call", contact_ids=[extra.pk]
             )
         self.login(self.owner)
-        with self.assertNumQueries(8):  # session, user, membership, count, page, top, ladder, menu
+        with self.assertNumQueries(6):  # session, user, membership, page, ladder, menu
             self.client.get("/relationships/")
