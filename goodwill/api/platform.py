@@ -9,10 +9,12 @@ from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
 
 from goodwill.accounts import services
@@ -121,3 +123,30 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return error(request, 403, str(exc) or "You may not do this.")
+
+
+COUNT_CAP = 10_000
+
+
+class CappedPagination(LimitOffsetPagination):
+    """Limit and offset like every list, but `count` stops at COUNT_CAP: counting all of a large
+    workspace's overdue contacts would cost more than the page. `count_exact` says whether it
+    did stop."""
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description=f"How many in all, counted up to {COUNT_CAP:,}")
+        count_exact: bool = Field(description=f"False when there are more than {COUNT_CAP:,}")
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
+    ) -> Any:
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        return {
+            **page,
+            "count": min(page["count"], COUNT_CAP),
+            "count_exact": page["count"] <= COUNT_CAP,
+        }
+
+    def _items_count(self, queryset: QuerySet[Any]) -> int:
+        return queryset.order_by().values("pk")[: COUNT_CAP + 1].count()

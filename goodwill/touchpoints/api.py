@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from goodwill.accounts.models import Workspace
-from goodwill.api.platform import require_owner, user_of, workspace_of
+from goodwill.api.platform import CappedPagination, require_owner, user_of, workspace_of
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people import services as people_services
 from goodwill.people.cadence import default_cadence_days
@@ -69,7 +69,7 @@ def _with_participants(queryset: QuerySet[Interaction], workspace: Any) -> Query
 
 
 @router.get("/interactions", response=list[InteractionOut], summary="Interactions, newest first")
-@paginate
+@paginate(CappedPagination)
 def interactions_list(
     request: HttpRequest, filters: Query[InteractionFilters]
 ) -> QuerySet[Interaction]:
@@ -144,7 +144,7 @@ class OverdueOut(Schema):
 @router.get(
     "/overdue", response=list[OverdueOut], summary="Contacts due a touch, most overdue first"
 )
-@paginate
+@paginate(CappedPagination)
 def overdue_list(request: HttpRequest) -> QuerySet[Contact]:
     return services.overdue(workspace_of(request))
 
@@ -182,7 +182,7 @@ class KindFilter(Schema):
 
 
 @router.get("/rapport", response=list[RapportOut], summary="Contacts ranked by rapport")
-@paginate
+@paginate(CappedPagination)
 def rapport_ranking(request: HttpRequest, filters: Query[KindFilter]) -> QuerySet[RapportScore]:
     return services.best_relationships(workspace_of(request), filters.kind or "")
 
@@ -250,7 +250,7 @@ class DueFilters(Schema):
 
 
 @router.get("/dues", response=list[DueOut], summary="Thank-yous and follow-ups owed")
-@paginate
+@paginate(CappedPagination)
 def dues_list(request: HttpRequest, filters: Query[DueFilters]) -> QuerySet[Due]:
     workspace = workspace_of(request)
     dues = scoped(Due, workspace)

@@ -42,6 +42,8 @@ def _participants(workspace: Workspace, contact_ids: Iterable[int]) -> list[Cont
     if len(wanted) > MAX_PARTICIPANTS:
         raise ValidationError({"contacts": f"At most {MAX_PARTICIPANTS} people per interaction."})
     found = scoped(Contact, workspace).in_bulk(wanted)
+    for contact in found.values():
+        contact.workspace = workspace  # the timeline and the cadence read it: no query each
     missing = [str(pk) for pk in wanted if pk not in found]
     if missing:
         raise ValidationError({"contacts": f"No contact #{', #'.join(missing)} in this workspace."})
@@ -408,8 +410,12 @@ def best_relationships(workspace: Workspace, kind: str = "") -> QuerySet[Rapport
     ranking = scoped(RapportScore, workspace).filter(score__gt=0)
     if kind:
         ranking = ranking.filter(kind=kind)
-    return ranking.select_related("contact", "contact__organization").order_by(
-        "-score", "contact_id"
+    # Only what a ranking shows: a contact row is wide, and 50 of them are read per page.
+    shown = ["first_name", "last_name", "nickname", "kind", "organization__name"]
+    return (
+        ranking.select_related("contact", "contact__organization")
+        .only(*(f"contact__{name}" for name in shown), *LADDER, "score", "kind", "workspace_id")
+        .order_by("-score", "contact_id")
     )
 
 

@@ -1,5 +1,8 @@
 from datetime import datetime, timedelta
+from unittest import mock
 from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from goodwill.core.testing import GoodwillTestCase
 from goodwill.people import services as people
@@ -179,3 +182,15 @@ class LadderTotalTests(GoodwillTestCase):
         )
         assert self.totals() == services.Ladder()
         assert services.depth_totals(self.other_workspace).meals == 1
+
+
+class CappedCountTests(GoodwillTestCase):
+    def test_lists_count_up_to_the_cap_and_say_so(self):
+        for name in ("Amy", "Bob", "Cat"):
+            people.contact_create(self.workspace, actor=self.owner, kind="client", first_name=name)
+        Contact.objects.update(touch_due_at=timezone.now() - timedelta(days=1))
+        body = self.api("GET", "overdue").json()
+        assert (body["count"], body["count_exact"], len(body["items"])) == (3, True, 3)
+        with mock.patch("goodwill.api.platform.COUNT_CAP", 2):
+            body = self.api("GET", "overdue?limit=1&offset=2").json()
+        assert (body["count"], body["count_exact"], len(body["items"])) == (2, False, 1)
