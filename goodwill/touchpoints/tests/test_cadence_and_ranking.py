@@ -2,6 +2,8 @@ from datetime import datetime, timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from goodwill.core.testing import GoodwillTestCase
@@ -194,3 +196,17 @@ class CappedCountTests(GoodwillTestCase):
         with mock.patch("goodwill.api.platform.COUNT_CAP", 2):
             body = self.api("GET", "overdue?limit=1&offset=2").json()
         assert (body["count"], body["count_exact"], len(body["items"])) == (2, False, 1)
+
+    def test_the_overdue_api_costs_the_same_for_3_or_6_rows(self):
+        def queries(n):
+            for number in range(n):
+                people.contact_create(
+                    self.workspace, actor=self.owner, kind="client", first_name=f"P{number}"
+                )
+            Contact.objects.update(touch_due_at=timezone.now() - timedelta(days=1))
+            with CaptureQueriesContext(connection) as captured:
+                assert len(self.api("GET", "overdue").json()["items"]) == Contact.objects.count()
+            return len(captured)
+
+        self.api("GET", "overdue")  # the token's first use is recorded once
+        assert queries(3) == queries(3)
