@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "goodwill.core",
     "goodwill.people",
     "goodwill.touchpoints",
+    "goodwill.agenda",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("goodwill.accounts.urls")),
     path("", include("goodwill.people.urls")),
     path("", include("goodwill.touchpoints.urls")),
+    path("", include("goodwill.agenda.urls")),
     path("", include("goodwill.core.urls")),
 ]
 

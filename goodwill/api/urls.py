@@ -1,6 +1,7 @@
 """The one API instance with every capability's router registered on it."""
 
 from goodwill.accounts.api import router as accounts_router
+from goodwill.agenda.api import router as agenda_router
 from goodwill.api.platform import api
 from goodwill.people.api import router as people_router
 from goodwill.touchpoints.api import router as touchpoints_router
@@ -8,5 +9,6 @@ from goodwill.touchpoints.api import router as touchpoints_router
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)
 api.add_router("/", touchpoints_router)
+api.add_router("/", agenda_router)
 
 __all__ = ["api"]

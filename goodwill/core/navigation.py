@@ -16,6 +16,7 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem("Dashboard", "core:dashboard", ""),
+    NavItem("Agenda", "agenda:agenda", "C1"),
     NavItem("People", "people:list", "A"),
     NavItem("Organisations", "people:organizations", "A1"),
     NavItem("Keep in touch", "touchpoints:overdue", "B2"),

@@ -55,6 +55,7 @@ from goodwill.people.models import (
     Phone,
     TimelineEntry,
 )
+from goodwill.people.panels import contact_panels
 from goodwill.touchpoints.appreciation import contact_dues
 from goodwill.touchpoints.forms import OweForm, TouchForm
 from goodwill.touchpoints.models import InteractionKind
@@ -379,6 +380,7 @@ def _page_context(
         "touch_quick": QUICK_TOUCHES,
         "rapport": contact_rapport(contact),
         "dues": list(contact_dues(contact)),
+        "panels": contact_panels(request, contact),
         "owe_form": OweForm(auto_id="owe_%s"),
     }
     return context

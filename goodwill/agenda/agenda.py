@@ -1,0 +1,242 @@
+"""The agenda (C1): what is coming up today and in the next days, from every capability.
+
+Birthdays and other yearly dates of contacts and of their circle (with the gift ideas for that
+person), thank-yous and follow-ups owed, people due a touch, and reminders. Each source reads an
+index for the window and returns at most the items a page needs, in date order; the agenda
+merges them. Anything already due (a reminder from last week, a thank-you owed since Monday, an
+overdue touch) shows on today, marked overdue.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from goodwill.accounts.models import Workspace
+from goodwill.agenda.models import Reminder, ReminderState
+from goodwill.agenda.services import today_in
+from goodwill.agenda.window import MAX_DAYS, Window
+from goodwill.core.scoping import scoped
+from goodwill.people.dates import PartialDate
+from goodwill.people.models import (
+    CircleMember,
+    Contact,
+    DateKind,
+    Gift,
+    GiftStatus,
+    ImportantDate,
+    PartialDateFields,
+)
+from goodwill.touchpoints import appreciation
+from goodwill.touchpoints import services as touchpoints
+
+DEFAULT_DAYS = 14
+MAX_ITEMS = 500
+
+
+@dataclass
+class Item:
+    on: date
+    kind: str  # birthday, date, circle, thanks, touch, reminder
+    title: str
+    contact_id: int
+    contact_name: str
+    detail: str = ""
+    overdue: bool = False
+    ref: int | None = None  # the reminder's or the due's id, for its actions
+    ideas: list[str] = field(default_factory=list)
+
+    @property
+    def sort_key(self) -> tuple[date, int, str]:
+        return (self.on, ORDER.index(self.kind), self.title)
+
+
+ORDER = ["reminder", "thanks", "birthday", "circle", "date", "touch"]
+
+type Source = Callable[[Workspace, Window, int], list[Item]]
+SOURCES: list[Source] = []
+
+
+def agenda_source(source: Source) -> Source:
+    """Register a source of agenda items; later capabilities add theirs (case deadlines …)."""
+    SOURCES.append(source)
+    return source
+
+
+@dataclass(frozen=True)
+class Agenda:
+    start: date
+    days: int
+    items: list[Item]
+    more: bool  # more items than this page holds
+
+    def by_day(self) -> list[tuple[date, list[Item]]]:
+        days: dict[date, list[Item]] = {}
+        for item in self.items:
+            days.setdefault(item.on, []).append(item)
+        return list(days.items())
+
+
+def agenda(
+    workspace: Workspace,
+    *,
+    days: int = DEFAULT_DAYS,
+    limit: int = 100,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> Agenda:
+    """Today and the next *days* days in the workspace's calendar, a page of items at a time."""
+    days = max(0, min(days, MAX_DAYS))
+    window = Window(today_in(workspace, now), days, workspace.leap_day)
+    need = offset + limit + 1
+    items = sorted(
+        (item for source in SOURCES for item in source(workspace, window, need)),
+        key=lambda item: item.sort_key,
+    )
+    return Agenda(window.start, days, items[offset : offset + limit], len(items) > offset + limit)
+
+
+def _years(value: int | None, kind: str) -> str:
+    if value is None or value < 1:
+        return ""
+    if kind == DateKind.BIRTHDAY:
+        return f" turns {value}"
+    return f": {value} year{'s' if value != 1 else ''}"
+
+
+def _in_window[M: PartialDateFields](
+    rows: QuerySet[M], window: Window, need: int
+) -> list[tuple[M, PartialDate, date]]:
+    """The rows recurring in the window with their day, in date order, at most *need*: one
+    indexed range per month, in calendar order, until enough are found."""
+    found: list[tuple[M, PartialDate, date]] = []
+    for segment in window.segments():
+        for row in rows.filter(segment).order_by("day", "id")[: need - len(found)]:
+            value = row.partial_date
+            on = window.occurrence(value) if value else None
+            if value and on:
+                found.append((row, value, on))
+        if len(found) >= need:
+            break
+    return sorted(found, key=lambda entry: (entry[2], entry[0].pk))
+
+
+@agenda_source
+def contact_dates(workspace: Workspace, window: Window, need: int) -> list[Item]:
+    rows = scoped(ImportantDate, workspace).select_related("contact")
+    items = []
+    for row, value, on in _in_window(rows, window, need):
+        name = row.contact.display_name
+        birthday = row.kind == DateKind.BIRTHDAY
+        what = "" if birthday else f"'s {(row.label or row.get_kind_display()).lower()}"
+        items.append(
+            Item(
+                on=on,
+                kind="birthday" if birthday else "date",
+                title=f"{name}{what}{_years(value.turns_on(on), row.kind)}".strip(),
+                contact_id=row.contact_id,
+                contact_name=name,
+            )
+        )
+    return items
+
+
+@agenda_source
+def circle_birthdays(workspace: Workspace, window: Window, need: int) -> list[Item]:
+    found = _in_window(scoped(CircleMember, workspace).select_related("contact"), window, need)
+    ideas: dict[int, list[str]] = {}
+    gifts = scoped(Gift, workspace).filter(
+        for_member__in=[member.pk for member, _, _ in found], status=GiftStatus.IDEA
+    )
+    for member_id, description in gifts.values_list("for_member_id", "description"):
+        ideas.setdefault(member_id, []).append(description)
+    items = []
+    for member, value, on in found:
+        turns = value.turns_on(on)
+        name = member.contact.display_name
+        relation = member.get_relation_display().lower()
+        mine = ideas.get(member.pk, [])
+        items.append(
+            Item(
+                on=on,
+                kind="circle",
+                title=f"{member.name}, {name}'s {relation},"
+                + (f" turns {turns}" if turns and turns > 0 else " has a birthday"),
+                contact_id=member.contact_id,
+                contact_name=name,
+                detail=(f"gift ideas: {', '.join(mine)}" if mine else "no gift ideas yet")
+                + (f" — likes {member.interests}" if member.interests else ""),
+                ideas=mine,
+            )
+        )
+    return items
+
+
+@agenda_source
+def thanks_owed(workspace: Workspace, window: Window, need: int) -> list[Item]:
+    """Owed now: shown on today, the oldest first."""
+    return [
+        Item(
+            on=window.start,
+            kind="thanks",
+            title=f"{due.get_kind_display()} to {due.contact.display_name}",
+            contact_id=due.contact_id,
+            contact_name=due.contact.display_name,
+            detail=f"{due.label} (since {timezone.localtime(due.event_at):%-d %b})",
+            overdue=timezone.localtime(due.event_at).date() < window.start,
+            ref=due.pk,
+        )
+        for due in appreciation.open_dues(workspace)[:need]
+    ]
+
+
+@agenda_source
+def due_a_touch(workspace: Workspace, window: Window, need: int) -> list[Item]:
+    """People whose next touch falls in the window; the overdue ones on today."""
+    end = datetime.combine(window.end + timedelta(days=1), time.min, tzinfo=workspace.zone)
+    items = []
+    for contact in touchpoints.overdue(workspace, now=end)[:need]:
+        due = timezone.localtime(contact.touch_due_at, workspace.zone).date()
+        items.append(
+            Item(
+                on=max(due, window.start),
+                kind="touch",
+                title=f"Keep in touch with {contact.display_name}",
+                contact_id=contact.pk,
+                contact_name=contact.display_name,
+                detail=_last_touch(contact),
+                overdue=due < window.start,
+            )
+        )
+    return items
+
+
+def _last_touch(contact: Contact) -> str:
+    if contact.last_touch_at is None:
+        return "no touch logged yet"
+    return f"last touch {timezone.localtime(contact.last_touch_at):%-d %b %Y}"
+
+
+@agenda_source
+def reminders(workspace: Workspace, window: Window, need: int) -> list[Item]:
+    rows = (
+        scoped(Reminder, workspace)
+        .filter(state=ReminderState.OPEN, show_on__lte=window.end)
+        .select_related("contact")
+        .order_by("show_on", "id")[:need]
+    )
+    return [
+        Item(
+            on=max(row.show_on, window.start),
+            kind="reminder",
+            title=row.title,
+            contact_id=row.contact_id,
+            contact_name=row.contact.display_name,
+            detail=row.note[:200],
+            overdue=row.show_on < window.start,
+            ref=row.pk,
+        )
+        for row in rows
+    ]

@@ -1,0 +1,50 @@
+"""Reminders of one's own on a contact: once, or every week, month or year."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from goodwill.core.scoping import WorkspaceOwned
+from goodwill.people.models import Contact
+
+
+class Repeat(models.TextChoices):
+    NEVER = "never", "Once"
+    WEEKLY = "weekly", "Every week"
+    MONTHLY = "monthly", "Every month"
+    YEARLY = "yearly", "Every year"
+
+
+class ReminderState(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class Reminder(WorkspaceOwned):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="reminders")
+    title = models.CharField(max_length=200)
+    note = models.TextField(max_length=2000, blank=True)
+    # The day it first fell due, in the workspace's calendar; repeats count from it, so a
+    # monthly reminder on the 31st comes back on the 31st after a short month.
+    starts_on = models.DateField()
+    repeat = models.CharField(max_length=8, choices=Repeat.choices, default=Repeat.NEVER)
+    due_on = models.DateField(help_text="The occurrence now due")
+    # Shown from this day: the due day, or later when snoozed.
+    show_on = models.DateField()
+    state = models.CharField(max_length=10, choices=ReminderState.choices, default="open")
+    done_count = models.PositiveIntegerField(default=0)
+    last_done_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "state", "show_on"], name="agenda_reminder_ws_due"),
+            models.Index(fields=["contact", "state", "show_on"], name="agenda_reminder_contact"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.show_on})"

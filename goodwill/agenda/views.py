@@ -1,0 +1,141 @@
+"""The agenda page, and reminders: add, change, done, snooze, dismiss, delete."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from goodwill.accounts.access import WorkspaceRequest, member_required
+from goodwill.accounts.views import add_errors, safe_next
+from goodwill.agenda import services
+from goodwill.agenda.agenda import agenda
+from goodwill.agenda.dashboard import DAY_CHOICES, chosen_days
+from goodwill.agenda.forms import ReminderForm, SnoozeForm
+from goodwill.agenda.models import Reminder
+from goodwill.core.paging import page_number
+from goodwill.core.scoping import get_scoped_or_404
+from goodwill.people.models import Contact
+
+app_name = "agenda"
+PAGE_SIZE = 100
+
+
+@member_required
+def agenda_page(request: WorkspaceRequest) -> HttpResponse:
+    days = chosen_days(request)
+    number = page_number(request.GET)
+    result = agenda(request.workspace, days=days, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+    context = {"agenda": result, "choices": DAY_CHOICES, "days": days, "number": number}
+    return render(request, "agenda/agenda.html", context)
+
+
+@require_POST
+@member_required
+def reminder_add(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    contact = get_scoped_or_404(Contact, request.workspace, pk=pk)
+    form = ReminderForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reminder_create(contact, actor=request.user, **form.service_arguments())
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, f"Reminder set: {form.cleaned_data['title']}.")
+            return redirect(reverse("people:contact", args=[contact.pk]) + "#reminders")
+    context = {"form": form, "contact": contact}
+    return render(request, "agenda/reminder_form.html", context, status=400)
+
+
+@member_required
+def reminder_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    reminder = get_scoped_or_404(Reminder, request.workspace, pk=pk)
+    initial = {
+        "title": reminder.title,
+        "due_on": reminder.due_on,
+        "repeat": reminder.repeat,
+        "note": reminder.note,
+    }
+    form = ReminderForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.reminder_update(reminder, **form.service_arguments())
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, "Reminder saved.")
+                return redirect(
+                    reverse("people:contact", args=[reminder.contact_id]) + "#reminders"
+                )
+    context = {"form": form, "contact": reminder.contact, "reminder": reminder}
+    return render(request, "agenda/reminder_form.html", context, status=status)
+
+
+def _act(request: WorkspaceRequest, pk: int, action: str) -> HttpResponse:
+    reminder = get_scoped_or_404(Reminder, request.workspace, pk=pk)
+    back = safe_next(request, reverse("agenda:agenda"))
+    try:
+        if action == "done":
+            services.reminder_done(reminder)
+            said = (
+                "Done."
+                if reminder.state != "open"
+                else f"Done; next on {reminder.due_on:%-d %b %Y}."
+            )
+        elif action == "snooze":
+            form = SnoozeForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError({"until": "Choose a day, or snooze for 1 to 365 days."})
+            until = services.snooze_target(request.workspace, **form.cleaned_data)
+            services.reminder_snooze(reminder, until=until)
+            said = f"Snoozed to {until:%-d %b %Y}."
+        elif action == "dismiss":
+            services.reminder_dismiss(reminder)
+            said = "Dismissed."
+        else:
+            services.reminder_delete(reminder)
+            said = "Deleted."
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    messages.success(request, f"{reminder.title}: {said}")
+    return redirect(back)
+
+
+@require_POST
+@member_required
+def reminder_done(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "done")
+
+
+@require_POST
+@member_required
+def reminder_snooze(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "snooze")
+
+
+@require_POST
+@member_required
+def reminder_dismiss(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "dismiss")
+
+
+@require_POST
+@member_required
+def reminder_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "delete")
+
+
+urlpatterns = [
+    path("agenda/", agenda_page, name="agenda"),
+    path("people/<int:pk>/reminders/", reminder_add, name="reminder_add"),
+    path("reminders/<int:pk>/", reminder_edit, name="reminder_edit"),
+    path("reminders/<int:pk>/done/", reminder_done, name="reminder_done"),
+    path("reminders/<int:pk>/snooze/", reminder_snooze, name="reminder_snooze"),
+    path("reminders/<int:pk>/dismiss/", reminder_dismiss, name="reminder_dismiss"),
+    path("reminders/<int:pk>/delete/", reminder_delete, name="reminder_delete"),
+]
