@@ -131,9 +131,9 @@ class AgendaApiTests(GoodwillTestCase):
         reminder = services.reminder_create(
             self.dan, actor=self.owner, title="Call", due_on=self.today
         )
-        for body in ({}, {"days": 0}, {"until": str(self.today)}):
-            response = self.api("POST", f"reminders/{reminder.pk}/snooze", body=body)
-            assert response.status_code == 422, body
+        for snooze in ({}, {"days": 0}, {"until": str(self.today)}):
+            response = self.api("POST", f"reminders/{reminder.pk}/snooze", body=snooze)
+            assert response.status_code == 422, snooze
         assert Reminder.objects.count() == 1
 
     def test_an_outsider_gets_404(self):
@@ -149,8 +149,8 @@ class AgendaApiTests(GoodwillTestCase):
             ("POST", f"reminders/{reminder.pk}/dismiss"),
             ("GET", f"reminders?contact={self.dan.pk}"),
         ):
-            body = {} if method in ("PATCH", "POST") else None
-            assert self.api(method, path, token=token, body=body).status_code == 404, path
+            empty = {} if method in ("PATCH", "POST") else None
+            assert self.api(method, path, token=token, body=empty).status_code == 404, path
         body = {"contact": self.dan.pk, "title": "x", "due_on": str(self.today)}
         assert self.api("POST", "reminders", token=token, body=body).status_code == 404
         assert self.api("GET", "agenda", token=token).json()["items"] == []
