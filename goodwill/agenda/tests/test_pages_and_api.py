@@ -149,7 +149,7 @@ class AgendaApiTests(GoodwillTestCase):
             ("POST", f"reminders/{reminder.pk}/dismiss"),
             ("GET", f"reminders?contact={self.dan.pk}"),
         ):
-            empty = {} if method in ("PATCH", "POST") else None
+            empty: dict[str, str] | None = {} if method in ("PATCH", "POST") else None
             assert self.api(method, path, token=token, body=empty).status_code == 404, path
         body = {"contact": self.dan.pk, "title": "x", "due_on": str(self.today)}
         assert self.api("POST", "reminders", token=token, body=body).status_code == 404
