@@ -167,7 +167,7 @@ def circle_birthdays(workspace: Workspace, window: Window, need: int) -> list[It
                 contact_id=member.contact_id,
                 contact_name=name,
                 detail=(f"gift ideas: {', '.join(mine)}" if mine else "no gift ideas yet")
-                + (f" — likes {member.interests}" if member.interests else ""),
+                + (f" — {member.interests}" if member.interests else ""),
                 ideas=mine,
             )
         )

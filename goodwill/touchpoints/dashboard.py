@@ -1,4 +1,5 @@
-"""The dashboard's keep-in-touch panel: log a touch with anyone, who is due, what is owed."""
+"""The dashboard's touch box: log a touch with anyone; how many are due a touch or owed thanks
+(the agenda lists them)."""
 
 from typing import Any
 
@@ -9,7 +10,6 @@ from goodwill.core.dashboard import dashboard_panel
 from goodwill.touchpoints import appreciation, services
 from goodwill.touchpoints.forms import QuickTouchForm
 
-SHOWN = 5
 # Counting every overdue contact of a large workspace costs more than the panel is worth.
 COUNT_CAP = 100
 
@@ -20,15 +20,13 @@ def capped_count(queryset: QuerySet[Any]) -> tuple[int, bool]:
     return min(n, COUNT_CAP), n > COUNT_CAP
 
 
-@dashboard_panel("touchpoints/_dashboard.html", order=20)
+@dashboard_panel("touchpoints/_dashboard.html", order=5)
 def keep_in_touch(request: WorkspaceRequest) -> dict[str, Any]:
     workspace = request.workspace
     overdue = services.overdue(workspace)
     dues = appreciation.open_dues(workspace)
     return {
         "touch_form": QuickTouchForm(auto_id="quick_touch_%s"),
-        "overdue": list(overdue.select_related("organization")[:SHOWN]),
         "overdue_count": capped_count(overdue),
-        "dues": list(dues[:SHOWN]),
         "dues_count": capped_count(dues),
     }

@@ -93,3 +93,15 @@ def test_the_demo_has_close_friends_neglected_clients_and_thanks_owed():
     assert ("Priya", "purchase") in owed
     assert ("Tom", "lost_deal") in owed
     assert ("Dan", "delivery") not in owed
+
+
+@pytest.mark.django_db
+def test_the_demo_agenda_has_leo_and_a_reminder_today():
+    from goodwill.agenda.agenda import agenda
+
+    workspace = build_demo_workspace()
+    titles = [item.title for item in agenda(workspace, days=14).items]
+    assert "Send Priya the print proofs" in titles
+    assert any(title.startswith("Leo, Dan Ortiz's child") for title in titles)
+    build_demo_workspace()
+    assert [item.title for item in agenda(workspace, days=14).items] == titles

@@ -146,7 +146,8 @@ class DashboardTests(GoodwillTestCase):
     def test_the_dashboard_shows_who_is_due_and_what_is_owed(self):
         page = self.client.get("/")
         self.assertContains(page, "Log a touch")
-        self.assertContains(page, "All 2 due a touch")
+        self.assertContains(page, "2 due a touch")
+        self.assertContains(page, "1 thanks owed")
         self.assertContains(page, "Spring catalogue")
 
     def test_a_touch_from_the_dashboard_by_name_or_by_choice(self):
