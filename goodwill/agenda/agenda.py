@@ -10,8 +10,10 @@ overdue touch) shows on today, marked overdue.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from goodwill.accounts.models import Workspace
@@ -33,7 +35,61 @@ from goodwill.touchpoints import appreciation
 from goodwill.touchpoints import services as touchpoints
 
 DEFAULT_DAYS = 14
-MAX_ITEMS = 500
+# What an item shows of its contact; the rest of the wide contact row stays unread.
+CONTACT_NAME = ("contact__first_name", "contact__last_name", "contact__nickname")
+
+
+@dataclass(frozen=True)
+class Action:
+    """A next step offered beside an item: a button posting to `url` (with `name=value`), or
+    a link when `method` is "get"."""
+
+    label: str
+    url: str
+    name: str = ""
+    value: str = ""
+    method: str = "post"
+    quiet: bool = False
+
+
+_PLACEHOLDER = 987654321
+
+
+@cache
+def _pattern(url_name: str) -> str:
+    return reverse(url_name, args=[_PLACEHOLDER])
+
+
+def url_for(url_name: str, pk: int) -> str:
+    """reverse(url_name, args=[pk]) without resolving the pattern for each of 50 items."""
+    return _pattern(url_name).replace(str(_PLACEHOLDER), str(pk))
+
+
+def actions_for(item: "Item") -> list[Action]:
+    """The obvious next actions for an item."""
+    if item.kind == "reminder" and item.ref is not None:
+        snooze = url_for("agenda:reminder_snooze", item.ref)
+        return [
+            Action("Done", url_for("agenda:reminder_done", item.ref)),
+            Action("Tomorrow", snooze, "days", "1"),
+            Action("Next week", snooze, "days", "7"),
+            Action("Dismiss", url_for("agenda:reminder_dismiss", item.ref), quiet=True),
+        ]
+    if item.kind == "thanks" and item.ref is not None:
+        return [Action("Thanked", url_for("touchpoints:thanks_done", item.ref))]
+    if item.kind == "touch":
+        return [
+            Action("Log a call", url_for("touchpoints:log", item.contact_id), "kind", "call"),
+            Action("Snooze a week", url_for("touchpoints:snooze", item.contact_id), "days", "7"),
+        ]
+    if item.kind in ("birthday", "circle"):
+        gifts = url_for("people:contact", item.contact_id) + "#gifts"
+        log = url_for("touchpoints:log", item.contact_id)
+        return [
+            Action("Gift ideas", gifts, method="get"),
+            Action("Sent congratulations", log, "kind", "message"),
+        ]
+    return []
 
 
 @dataclass
@@ -47,6 +103,14 @@ class Item:
     overdue: bool = False
     ref: int | None = None  # the reminder's or the due's id, for its actions
     ideas: list[str] = field(default_factory=list)
+
+    @property
+    def actions(self) -> list[Action]:
+        return actions_for(self)
+
+    @property
+    def contact_url(self) -> str:
+        return url_for("people:contact", self.contact_id)
 
     @property
     def sort_key(self) -> tuple[date, int, str]:
@@ -83,7 +147,7 @@ def agenda(
     workspace: Workspace,
     *,
     days: int = DEFAULT_DAYS,
-    limit: int = 100,
+    limit: int = 50,
     offset: int = 0,
     now: datetime | None = None,
 ) -> Agenda:
@@ -125,7 +189,11 @@ def _in_window[M: PartialDateFields](
 
 @agenda_source
 def contact_dates(workspace: Workspace, window: Window, need: int) -> list[Item]:
-    rows = scoped(ImportantDate, workspace).select_related("contact")
+    rows = (
+        scoped(ImportantDate, workspace)
+        .select_related("contact")
+        .only("year", "month", "day", "kind", "label", "contact_id", *CONTACT_NAME)
+    )
     items = []
     for row, value, on in _in_window(rows, window, need):
         name = row.contact.display_name
@@ -145,7 +213,12 @@ def contact_dates(workspace: Workspace, window: Window, need: int) -> list[Item]
 
 @agenda_source
 def circle_birthdays(workspace: Workspace, window: Window, need: int) -> list[Item]:
-    found = _in_window(scoped(CircleMember, workspace).select_related("contact"), window, need)
+    members = (
+        scoped(CircleMember, workspace)
+        .select_related("contact")
+        .only("name", "relation", "interests", "year", "month", "day", "contact_id", *CONTACT_NAME)
+    )
+    found = _in_window(members, window, need)
     ideas: dict[int, list[str]] = {}
     gifts = scoped(Gift, workspace).filter(
         for_member__in=[member.pk for member, _, _ in found], status=GiftStatus.IDEA
@@ -188,7 +261,9 @@ def thanks_owed(workspace: Workspace, window: Window, need: int) -> list[Item]:
             overdue=timezone.localtime(due.event_at).date() < window.start,
             ref=due.pk,
         )
-        for due in appreciation.open_dues(workspace)[:need]
+        for due in appreciation.open_dues(workspace).only(
+            "kind", "reason", "about", "event_at", "contact_id", *CONTACT_NAME
+        )[:need]
     ]
 
 
@@ -197,7 +272,8 @@ def due_a_touch(workspace: Workspace, window: Window, need: int) -> list[Item]:
     """People whose next touch falls in the window; the overdue ones on today."""
     end = datetime.combine(window.end + timedelta(days=1), time.min, tzinfo=workspace.zone)
     items = []
-    for contact in touchpoints.overdue(workspace, now=end)[:need]:
+    fields = ("first_name", "last_name", "nickname", "touch_due_at", "last_touch_at")
+    for contact in touchpoints.overdue(workspace, now=end).only(*fields)[:need]:
         due = timezone.localtime(contact.touch_due_at, workspace.zone).date()
         items.append(
             Item(
@@ -225,6 +301,7 @@ def reminders(workspace: Workspace, window: Window, need: int) -> list[Item]:
         scoped(Reminder, workspace)
         .filter(state=ReminderState.OPEN, show_on__lte=window.end)
         .select_related("contact")
+        .only("title", "note", "show_on", "contact_id", *CONTACT_NAME)
         .order_by("show_on", "id")[:need]
     )
     return [

@@ -42,7 +42,7 @@ class AgendaOut(Schema):
 
 class AgendaQuery(Schema):
     days: int = Field(DEFAULT_DAYS, ge=0, le=MAX_DAYS, description="Today and this many days")
-    limit: int = Field(100, ge=1, le=500)
+    limit: int = Field(50, ge=1, le=500)
     offset: int = Field(0, ge=0, le=100_000)
 
 

@@ -19,7 +19,7 @@ from goodwill.core.scoping import get_scoped_or_404
 from goodwill.people.models import Contact
 
 app_name = "agenda"
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 
 
 @member_required
