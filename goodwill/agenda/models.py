@@ -48,3 +48,21 @@ class Reminder(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.show_on})"
+
+
+class CalendarFeed(WorkspaceOwned):
+    """A member's private iCalendar address for the workspace's dates and reminders. Only a
+    hash of its token is kept: the address is shown once, and can be replaced or revoked."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="agenda_feed_one_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user} in {self.workspace}"

@@ -2,20 +2,21 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from goodwill.accounts.access import WorkspaceRequest, member_required
 from goodwill.accounts.views import add_errors, safe_next
-from goodwill.agenda import services
+from goodwill.agenda import calendar, services
 from goodwill.agenda.agenda import agenda
 from goodwill.agenda.dashboard import DAY_CHOICES, chosen_days
 from goodwill.agenda.forms import ReminderForm, SnoozeForm
-from goodwill.agenda.models import Reminder
+from goodwill.agenda.models import CalendarFeed, Reminder
 from goodwill.core.paging import page_number
-from goodwill.core.scoping import get_scoped_or_404
+from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people.models import Contact
 
 app_name = "agenda"
@@ -130,7 +131,42 @@ def reminder_delete(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "delete")
 
 
+@member_required
+def calendar_settings(request: WorkspaceRequest) -> HttpResponse:
+    """The member's private calendar address: create or replace it (shown once), or turn it
+    off."""
+    address = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            calendar.feed_revoke(request.workspace, request.user)
+            messages.success(request, "The calendar address is turned off.")
+            return redirect("agenda:calendar")
+        token = calendar.feed_create(request.workspace, request.user)
+        address = request.build_absolute_uri(reverse("agenda:feed", args=[token]))
+    feed = scoped(CalendarFeed, request.workspace).filter(user=request.user).first()
+    context = {"feed": feed, "address": address}
+    return render(request, "agenda/calendar.html", context)
+
+
+@require_safe
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponseBase:
+    """The feed itself, for calendar apps: no sign-in, the unguessable token is the key."""
+    feed = calendar.feed_for_token(token)
+    if feed is None:
+        raise Http404("No such calendar.")
+    calendar.feed_read(feed)
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    response = StreamingHttpResponse(
+        calendar.feed_lines(feed, base_url), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="goodwill.ics"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
 urlpatterns = [
+    path("settings/calendar/", calendar_settings, name="calendar"),
+    path("calendar/<str:token>.ics", calendar_feed, name="feed"),
     path("agenda/", agenda_page, name="agenda"),
     path("people/<int:pk>/reminders/", reminder_add, name="reminder_add"),
     path("reminders/<int:pk>/", reminder_edit, name="reminder_edit"),
