@@ -42,7 +42,7 @@ class CalendarFeedTests(GoodwillTestCase):
         response = self.client.get(url)
         assert response.status_code == 200
         assert response["Content-Type"] == "text/calendar; charset=utf-8"
-        return Calendar.from_ical(b"".join(response.streaming_content))
+        return Calendar.from_ical(response.getvalue())
 
     def address(self):
         page = self.client.post("/settings/calendar/", {"action": "create"})
@@ -90,6 +90,6 @@ class CalendarFeedTests(GoodwillTestCase):
         self.login(self.outsider)
         outsider = self.client.post("/settings/calendar/", {"action": "create"})
         path = outsider.context["address"].removeprefix("http://testserver")
-        body = b"".join(self.client.get(path).streaming_content)
+        body = self.client.get(path).getvalue()
         assert b"Ortiz" not in body
         assert calendar.feed_for_token("x" * 43) is None
