@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 
+from goodwill.accounts.forms import TIME_ZONE_CHOICES
 from goodwill.agenda.models import Repeat
 
 
@@ -22,3 +23,26 @@ class SnoozeForm(forms.Form):
 
     days = forms.IntegerField(required=False, min_value=1, max_value=365)
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+DAY_NAMES = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
+
+
+class DigestForm(forms.Form):
+    enabled = forms.BooleanField(label="Send me the daily digest", required=False)
+    hour = forms.TypedChoiceField(
+        label="At", coerce=int, choices=[(h, f"{h:02d}:00") for h in range(24)]
+    )
+    days = forms.TypedMultipleChoiceField(
+        label="On",
+        coerce=int,
+        choices=DAY_NAMES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    time_zone = forms.ChoiceField(
+        label="In the time zone",
+        choices=[("", "The workspace's"), *TIME_ZONE_CHOICES],
+        required=False,
+    )
+    send_empty = forms.BooleanField(label="Also on days with nothing to do", required=False)

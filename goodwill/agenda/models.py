@@ -66,3 +66,66 @@ class CalendarFeed(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user} in {self.workspace}"
+
+
+def weekdays() -> list[int]:
+    return [0, 1, 2, 3, 4]
+
+
+class DigestSetting(WorkspaceOwned):
+    """When a member gets the daily digest of this workspace's agenda. A member without a row
+    gets the defaults: weekdays at 08:00 in the workspace's time zone."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    enabled = models.BooleanField(default=True)
+    hour = models.PositiveSmallIntegerField(default=8)
+    days = models.JSONField(default=weekdays, help_text="Weekdays, 0 = Monday")
+    time_zone = models.CharField(max_length=64, blank=True, help_text="Empty: the workspace's")
+    send_empty = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="agenda_digest_setting_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest of {self.user} at {self.hour}:00"
+
+
+class DigestState(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Nothing to send"
+    FAILED = "failed", "Failed"
+
+
+class Digest(WorkspaceOwned):
+    """The outbox: one row per member and local day (or per test), claimed by one worker with a
+    conditional update, sent, then marked, so a day's digest goes out once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    local_date = models.DateField()
+    test = models.BooleanField(default=False)
+    late = models.BooleanField(default=False)
+    state = models.CharField(max_length=8, choices=DigestState.choices, default="pending")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    items = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "user", "local_date"],
+                condition=models.Q(test=False),
+                name="agenda_digest_once_a_day",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "created_at"], name="agenda_digest_outbox")]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.user} on {self.local_date}: {self.state}"

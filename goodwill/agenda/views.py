@@ -1,22 +1,35 @@
-"""The agenda page, and reminders: add, change, done, snooze, dismiss, delete."""
+"""The agenda page, reminders (add, change, done, snooze, dismiss, delete), the calendar feed
+and the daily digest's settings."""
+
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    StreamingHttpResponse,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from goodwill.accounts.access import WorkspaceRequest, member_required
 from goodwill.accounts.views import add_errors, safe_next
-from goodwill.agenda import calendar, services
+from goodwill.agenda import calendar, digest, services
 from goodwill.agenda.agenda import agenda
 from goodwill.agenda.dashboard import DAY_CHOICES, chosen_days
-from goodwill.agenda.forms import ReminderForm, SnoozeForm
-from goodwill.agenda.models import CalendarFeed, Reminder
+from goodwill.agenda.forms import DigestForm, ReminderForm, SnoozeForm
+from goodwill.agenda.models import CalendarFeed, DigestSetting, Reminder
+from goodwill.agenda.tasks import send_waiting_digests
 from goodwill.core.paging import page_number
 from goodwill.core.scoping import get_scoped_or_404, scoped
+from goodwill.core.worker import worker_status
 from goodwill.people.models import Contact
 
 app_name = "agenda"
@@ -164,7 +177,83 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponseBase:
     return response
 
 
+@member_required
+def digest_settings(request: WorkspaceRequest) -> HttpResponse:
+    """When the daily digest comes, whether the worker runs, the last digest, and a test."""
+    workspace, user = request.workspace, request.user
+    setting = digest.setting_for(workspace, user)
+    initial = {
+        "enabled": setting.enabled,
+        "hour": setting.hour,
+        "days": setting.days,
+        "time_zone": setting.time_zone,
+        "send_empty": setting.send_empty,
+    }
+    form = DigestForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                digest.digest_setting_update(workspace, user, **form.cleaned_data)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, "Digest settings saved.")
+                return redirect("agenda:digest")
+    context = {
+        "form": form,
+        "worker": worker_status(),
+        "last_sent": digest.last_sent(workspace, user),
+        "next_at": _next_digest(setting),
+    }
+    return render(request, "agenda/digest_settings.html", context, status=status)
+
+
+def _next_digest(setting: DigestSetting) -> datetime | None:
+    if not setting.enabled or not setting.days:
+        return None
+    zone = digest.zone_of(setting)
+    today = timezone.now().astimezone(zone).date()
+    for ahead in range(8):
+        day = today + timedelta(days=ahead)
+        moment = digest.scheduled_at(setting, day)
+        if day.weekday() in setting.days and moment > timezone.now():
+            return moment.astimezone(zone)
+    return None
+
+
+@require_POST
+@member_required
+def digest_test(request: WorkspaceRequest) -> HttpResponse:
+    digest.digest_test(request.workspace, request.user)
+    send_waiting_digests.enqueue()
+    messages.success(
+        request,
+        f"A test digest to {request.user.email} is on its way; it comes once the worker sends it.",
+    )
+    return redirect("agenda:digest")
+
+
+@csrf_exempt  # mail apps post here for one-click unsubscribe (RFC 8058); the token is the key
+def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop the digest from the link in it, without signing in: GET asks, POST does it."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    try:
+        membership = digest.unsubscribe_check(token)
+    except ValidationError:
+        return render(request, "agenda/unsubscribe.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        setting = digest.unsubscribe(token)
+        return render(request, "agenda/unsubscribe.html", {"done": True, "setting": setting})
+    return render(request, "agenda/unsubscribe.html", {"membership": membership, "token": token})
+
+
 urlpatterns = [
+    path("settings/digest/", digest_settings, name="digest"),
+    path("settings/digest/test/", digest_test, name="digest_test"),
+    path("digest/unsubscribe/<str:token>/", digest_unsubscribe, name="unsubscribe"),
     path("settings/calendar/", calendar_settings, name="calendar"),
     path("calendar/<str:token>.ics", calendar_feed, name="feed"),
     path("agenda/", agenda_page, name="agenda"),

@@ -1,44 +1,16 @@
 """E-mail goes out through a real SMTP server (aiosmtpd) on 127.0.0.1, sent by the worker."""
 
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
 
+from conftest import free_port
 from goodwill.core import worker
 from goodwill.core.tasks import send_test_email
 from goodwill.env import parse_email_url
 
 
-class Collector:
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, collector
-    controller.stop()
-
-
 @pytest.mark.django_db
-def test_the_worker_sends_the_test_email_over_smtp(smtp_server, settings):
-    controller, collector = smtp_server
-    # Django's test set-up swaps MAILERS to memory; put the real SMTP mailer back.
-    settings.MAILERS = {"default": parse_email_url(f"smtp://127.0.0.1:{controller.port}")}
+def test_the_worker_sends_the_test_email_over_smtp(smtp, settings):
+    collector = smtp
     settings.DEFAULT_FROM_EMAIL = "Goodwill <goodwill@ortiz.example>"
 
     send_test_email.enqueue("dan@ortiz.example")

@@ -9,7 +9,7 @@ import time
 import urllib.error
 import urllib.request
 
-from goodwill.core.tests.test_mail import free_port
+from conftest import free_port
 
 
 def wait_for(url: str, seconds: float = 30) -> bytes:
