@@ -1,8 +1,13 @@
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
+from goodwill.core.models import WorkerHeartbeat
 from goodwill.core.navigation import NAVIGATION
+
+WORKER_MISSING_AFTER = timedelta(minutes=10)
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
@@ -20,4 +25,16 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "membership": membership,
         "workspace": getattr(request, "workspace", None),
         "other_memberships": other_workspaces,
+        "worker_missing": membership is not None and worker_missing(),
     }
+
+
+def worker_missing(now: datetime | None = None) -> bool:
+    """No worker seen for WORKER_MISSING_AFTER: reminders and digests are not going out, which
+    every page says (one indexed read of a small table)."""
+    latest = (
+        WorkerHeartbeat.objects.order_by("-last_seen_at")
+        .values_list("last_seen_at", flat=True)
+        .first()
+    )
+    return latest is None or (now or timezone.now()) - latest > WORKER_MISSING_AFTER

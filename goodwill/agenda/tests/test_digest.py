@@ -203,3 +203,16 @@ def test_the_settings_page_saves_refuses_bad_input_and_sends_a_test(client):
     assert (setting.hour, setting.days, setting.time_zone) == (6, [5, 6], "Pacific/Honolulu")
     client.post("/settings/digest/test/")
     assert Digest.objects.get().test
+
+
+@pytest.mark.django_db
+def test_every_page_warns_when_no_worker_was_seen_for_10_minutes(client):
+    from goodwill.core.models import WorkerHeartbeat
+
+    _, user = member("UTC")
+    client.force_login(user)
+    assert b"Reminders are not going out" in client.get("/agenda/").content
+    WorkerHeartbeat.objects.create(worker_id="w1", hostname="h", pid=1)
+    assert b"Reminders are not going out" not in client.get("/agenda/").content
+    WorkerHeartbeat.objects.update(last_seen_at=timezone.now() - timedelta(minutes=11))
+    assert b"Reminders are not going out" in client.get("/people/").content

@@ -143,9 +143,9 @@ class AtAGlanceTests(ContactPageCase):
         fill(small, 1)
         fill(self.dan, 10)
         with today_is(date(2026, 4, 20)):
-            with self.assertNumQueries(24):
+            with self.assertNumQueries(25):
                 self.client.get(f"/people/{small.pk}/")
-            with self.assertNumQueries(24):
+            with self.assertNumQueries(25):
                 response = self.client.get(self.url)
         assert len(response.context["timeline"]) == 20
         self.assertContains(response, "Kid 9")
@@ -591,9 +591,10 @@ class TimelineTests(ContactPageCase):
 
     def test_a_page_of_entries_is_one_query(self) -> None:
         cursor = self.client.get(self.url).context["older_cursor"]
-        # Session, user, membership, the contact, the one page of entries, and the other
-        # workspaces of the user (for every page's workspace switcher).
-        with self.assertNumQueries(6):
+        # Session, user, membership, the contact, the one page of entries, the other
+        # workspaces of the user (for every page's workspace switcher) and the worker's last
+        # heartbeat (for every page's warning when no worker runs).
+        with self.assertNumQueries(7):
             response = self.client.get(f"{self.url}timeline/", {"before": cursor})
         assert len(response.context["timeline"]) == 20
 

@@ -372,5 +372,5 @@ class RankingTests(GoodwillTestCase):
                 self.workspace, actor=self.owner, kind="call", contact_ids=[extra.pk]
             )
         self.login(self.owner)
-        with self.assertNumQueries(6):  # session, user, membership, page, ladder, menu
+        with self.assertNumQueries(7):  # session, user, membership, page, ladder, menu, worker
             self.client.get("/relationships/")
