@@ -39,6 +39,8 @@ LATE_AFTER = timedelta(minutes=15)
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 BATCH = 200
+# A run stops starting new digests after this, so the minute's sweep ends in its minute.
+SEND_BUDGET = timedelta(seconds=45)
 LATER_DAYS = 6
 UNSUBSCRIBE_SALT = "goodwill.digest.unsubscribe"
 
@@ -249,28 +251,33 @@ def _message(digest: Digest, rendered: Rendered) -> EmailMultiAlternatives:
     return message
 
 
-def digests_send(now: datetime | None = None, *, limit: int = BATCH) -> int:
-    """Claim and send open digests, oldest first, over one SMTP connection; returns how many
-    were sent."""
+def digests_send(now: datetime | None = None, *, budget: timedelta = SEND_BUDGET) -> int:
+    """Claim and send open digests in id order, a batch at a time, over one SMTP connection,
+    until none is left or *budget* is spent (the next run goes on); returns how many were sent.
+    A digest that fails waits for the next run."""
     now = now or timezone.now()
+    stop_at = timezone.now() + budget
     worker = worker_name()
-    waiting = list(
-        Digest.objects.filter(_claimable(now))
-        .select_related("workspace", "user")
-        .order_by("created_at", "id")[:limit]
-    )
     agendas: dict[tuple[int, date], Rendered] = {}
-    sent = 0
+    sent, last_id = 0, 0
     mailer = mailers.default
-    # One SMTP connection for the batch; if it cannot open, each send tries again and its
-    # digest records the failure.
+    # One SMTP connection for the run; if it cannot open, each send tries again and its digest
+    # records the failure.
     with contextlib.suppress(OSError):
         mailer.open()
     try:
-        for digest in waiting:
-            if not _claim(digest.pk, now, worker):
-                continue  # another worker has it
-            sent += _send_one(digest, worker, mailer, agendas)
+        while timezone.now() < stop_at:
+            waiting = list(
+                Digest.objects.filter(_claimable(now), id__gt=last_id)
+                .select_related("workspace", "user")
+                .order_by("id")[:BATCH]
+            )
+            if not waiting:
+                break
+            last_id = waiting[-1].pk
+            for digest in waiting:
+                if _claim(digest.pk, now, worker):  # else another worker has it
+                    sent += _send_one(digest, worker, mailer, agendas)
     finally:
         mailer.close()
     return sent
