@@ -28,6 +28,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from goodwill.accounts.models import Membership, User, Workspace
 from goodwill.accounts.services import validate_time_zone
@@ -181,8 +182,13 @@ def _mark(digest_id: int, worker: str, **changes: object) -> None:
 
 @dataclass(frozen=True)
 class Rendered:
+    """A workspace's agenda for one day, with its lists already rendered: every member's digest
+    of that day shares them, so 1,000 digests render them once."""
+
     today: Agenda
     later: Agenda
+    items_text: str
+    items_html: SafeString
 
 
 def _agenda_on(workspace: Workspace, day: date) -> Rendered:
@@ -190,7 +196,19 @@ def _agenda_on(workspace: Workspace, day: date) -> Rendered:
     today = agenda(workspace, days=0, limit=100, now=noon)
     later = agenda(workspace, days=LATER_DAYS, limit=100, now=noon)
     later_items = [item for item in later.items if item.on > today.start][:20]
-    return Rendered(today, Agenda(later.start, LATER_DAYS, later_items, later.more))
+    later = Agenda(later.start, LATER_DAYS, later_items, later.more)
+    context = {
+        "workspace": workspace,
+        "today": today,
+        "later": later,
+        "site_url": settings.SITE_URL,
+    }
+    return Rendered(
+        today,
+        later,
+        render_to_string("agenda/_digest_items.txt", context),
+        mark_safe(render_to_string("agenda/_digest_items.html", context)),  # noqa: S308  (rendered with escaping)
+    )
 
 
 def unsubscribe_token(workspace: Workspace, user: User) -> str:
@@ -226,8 +244,8 @@ def _message(digest: Digest, rendered: Rendered) -> EmailMultiAlternatives:
         "digest": digest,
         "workspace": workspace,
         "user": user,
-        "today": rendered.today,
-        "later": rendered.later,
+        "items_text": rendered.items_text,
+        "items_html": rendered.items_html,
         "site_url": settings.SITE_URL,
         "unsubscribe_url": link,
     }
