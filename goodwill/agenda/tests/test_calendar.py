@@ -93,3 +93,12 @@ class CalendarFeedTests(GoodwillTestCase):
         body = self.client.get(path).getvalue()
         assert b"Ortiz" not in body
         assert calendar.feed_for_token("x" * 43) is None
+
+
+def test_long_lines_fold_at_75_octets_without_splitting_a_character():
+    line = ("SUMMARY:" + "Åsa Öberg's birthday, ünd so weiter " * 6).encode()
+    folded = calendar.fold(line)
+    parts = folded.split(b"\r\n")
+    assert all(len(part) <= 75 for part in parts)
+    assert all(part.startswith(b" ") for part in parts[1:])
+    assert b"".join(part.removeprefix(b" ") for part in parts).decode() == line.decode()
