@@ -7,10 +7,13 @@ merges them. Anything already due (a reminder from last week, a thank-you owed s
 overdue touch) shows on today, marked overdue.
 """
 
-from collections.abc import Callable
+import heapq
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
+from itertools import islice
+from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -113,13 +116,15 @@ class Item:
         return url_for("people:contact", self.contact_id)
 
     @property
-    def sort_key(self) -> tuple[date, int, str]:
-        return (self.on, ORDER.index(self.kind), self.title)
+    def sort_key(self) -> tuple[date, int]:
+        return (self.on, ORDER.index(self.kind))
 
 
 ORDER = ["reminder", "thanks", "birthday", "circle", "date", "touch"]
 
-type Source = Callable[[Workspace, Window, int], list[Item]]
+# A source yields its items in date order, reading the database a chunk at a time as the merge
+# asks for more, so a page of 50 reads little more than 50 rows in all.
+type Source = Callable[[Workspace, Window], Iterator[Item]]
 SOURCES: list[Source] = []
 
 
@@ -154,12 +159,11 @@ def agenda(
     """Today and the next *days* days in the workspace's calendar, a page of items at a time."""
     days = max(0, min(days, MAX_DAYS))
     window = Window(today_in(workspace, now), days, workspace.leap_day)
-    need = offset + limit + 1
-    items = sorted(
-        (item for source in SOURCES for item in source(workspace, window, need)),
-        key=lambda item: item.sort_key,
+    merged = heapq.merge(
+        *(source(workspace, window) for source in SOURCES), key=lambda item: item.sort_key
     )
-    return Agenda(window.start, days, items[offset : offset + limit], len(items) > offset + limit)
+    items = list(islice(merged, offset, offset + limit + 1))
+    return Agenda(window.start, days, items[:limit], len(items) > limit)
 
 
 def _years(value: int | None, kind: str) -> str:
@@ -170,69 +174,67 @@ def _years(value: int | None, kind: str) -> str:
     return f": {value} year{'s' if value != 1 else ''}"
 
 
+def chunks[T](rows: QuerySet[Any, T], first: int = 10) -> Iterator[list[T]]:
+    """The rows a chunk at a time, each chunk twice the one before."""
+    offset, size = 0, first
+    while chunk := list(rows[offset : offset + size]):
+        yield chunk
+        if len(chunk) < size:
+            return
+        offset, size = offset + size, size * 2
+
+
 def _in_window[M: PartialDateFields](
-    rows: QuerySet[M], window: Window, need: int
-) -> list[tuple[M, PartialDate, date]]:
-    """The rows recurring in the window with their day, in date order, at most *need*: one
-    indexed range per month, in calendar order, until enough are found."""
-    found: list[tuple[M, PartialDate, date]] = []
+    rows: QuerySet[M], window: Window
+) -> Iterator[list[tuple[M, PartialDate, date]]]:
+    """Chunks of the rows recurring in the window, with their day, in date order."""
     for segment in window.segments():
-        for row in rows.filter(segment).order_by("day", "id")[: need - len(found)]:
-            value = row.partial_date
-            on = window.occurrence(value) if value else None
-            if value and on:
-                found.append((row, value, on))
-        if len(found) >= need:
-            break
-    return sorted(found, key=lambda entry: (entry[2], entry[0].pk))
+        for chunk in chunks(rows.filter(segment).order_by("day", "id")):
+            found = []
+            for row in chunk:
+                value = row.partial_date
+                on = window.occurrence(value) if value else None
+                if value and on:
+                    found.append((row, value, on))
+            yield found
 
 
 @agenda_source
-def contact_dates(workspace: Workspace, window: Window, need: int) -> list[Item]:
+def contact_dates(workspace: Workspace, window: Window) -> Iterator[Item]:
     rows = (
         scoped(ImportantDate, workspace)
         .select_related("contact")
         .only("year", "month", "day", "kind", "label", "contact_id", *CONTACT_NAME)
     )
-    items = []
-    for row, value, on in _in_window(rows, window, need):
-        name = row.contact.display_name
-        birthday = row.kind == DateKind.BIRTHDAY
-        what = "" if birthday else f"'s {(row.label or row.get_kind_display()).lower()}"
-        items.append(
-            Item(
+    for chunk in _in_window(rows, window):
+        for row, value, on in chunk:
+            name = row.contact.display_name
+            birthday = row.kind == DateKind.BIRTHDAY
+            what = "" if birthday else f"'s {(row.label or row.get_kind_display()).lower()}"
+            yield Item(
                 on=on,
                 kind="birthday" if birthday else "date",
                 title=f"{name}{what}{_years(value.turns_on(on), row.kind)}".strip(),
                 contact_id=row.contact_id,
                 contact_name=name,
             )
-        )
-    return items
 
 
 @agenda_source
-def circle_birthdays(workspace: Workspace, window: Window, need: int) -> list[Item]:
+def circle_birthdays(workspace: Workspace, window: Window) -> Iterator[Item]:
     members = (
         scoped(CircleMember, workspace)
         .select_related("contact")
         .only("name", "relation", "interests", "year", "month", "day", "contact_id", *CONTACT_NAME)
     )
-    found = _in_window(members, window, need)
-    ideas: dict[int, list[str]] = {}
-    gifts = scoped(Gift, workspace).filter(
-        for_member__in=[member.pk for member, _, _ in found], status=GiftStatus.IDEA
-    )
-    for member_id, description in gifts.values_list("for_member_id", "description"):
-        ideas.setdefault(member_id, []).append(description)
-    items = []
-    for member, value, on in found:
-        turns = value.turns_on(on)
-        name = member.contact.display_name
-        relation = member.get_relation_display().lower()
-        mine = ideas.get(member.pk, [])
-        items.append(
-            Item(
+    for chunk in _in_window(members, window):
+        ideas = _gift_ideas(workspace, [member.pk for member, _, _ in chunk])
+        for member, value, on in chunk:
+            turns = value.turns_on(on)
+            name = member.contact.display_name
+            relation = member.get_relation_display().lower()
+            mine = ideas.get(member.pk, [])
+            yield Item(
                 on=on,
                 kind="circle",
                 title=f"{member.name}, {name}'s {relation},"
@@ -243,40 +245,48 @@ def circle_birthdays(workspace: Workspace, window: Window, need: int) -> list[It
                 + (f" — {member.interests}" if member.interests else ""),
                 ideas=mine,
             )
-        )
-    return items
+
+
+def _gift_ideas(workspace: Workspace, member_ids: list[int]) -> dict[int, list[str]]:
+    ideas: dict[int, list[str]] = {}
+    if not member_ids:
+        return ideas
+    gifts = scoped(Gift, workspace).filter(for_member__in=member_ids, status=GiftStatus.IDEA)
+    for member_id, description in gifts.order_by("id").values_list("for_member_id", "description"):
+        ideas.setdefault(member_id, []).append(description)
+    return ideas
 
 
 @agenda_source
-def thanks_owed(workspace: Workspace, window: Window, need: int) -> list[Item]:
+def thanks_owed(workspace: Workspace, window: Window) -> Iterator[Item]:
     """Owed now: shown on today, the oldest first."""
-    return [
-        Item(
-            on=window.start,
-            kind="thanks",
-            title=f"{due.get_kind_display()} to {due.contact.display_name}",
-            contact_id=due.contact_id,
-            contact_name=due.contact.display_name,
-            detail=f"{due.label} (since {timezone.localtime(due.event_at):%-d %b})",
-            overdue=timezone.localtime(due.event_at).date() < window.start,
-            ref=due.pk,
-        )
-        for due in appreciation.open_dues(workspace).only(
-            "kind", "reason", "about", "event_at", "contact_id", *CONTACT_NAME
-        )[:need]
-    ]
+    dues = appreciation.open_dues(workspace).only(
+        "kind", "reason", "about", "event_at", "contact_id", *CONTACT_NAME
+    )
+    for chunk in chunks(dues):
+        for due in chunk:
+            since = timezone.localtime(due.event_at, workspace.zone)
+            yield Item(
+                on=window.start,
+                kind="thanks",
+                title=f"{due.get_kind_display()} to {due.contact.display_name}",
+                contact_id=due.contact_id,
+                contact_name=due.contact.display_name,
+                detail=f"{due.label} (since {since:%-d %b})",
+                overdue=since.date() < window.start,
+                ref=due.pk,
+            )
 
 
 @agenda_source
-def due_a_touch(workspace: Workspace, window: Window, need: int) -> list[Item]:
+def due_a_touch(workspace: Workspace, window: Window) -> Iterator[Item]:
     """People whose next touch falls in the window; the overdue ones on today."""
     end = datetime.combine(window.end + timedelta(days=1), time.min, tzinfo=workspace.zone)
-    items = []
     fields = ("first_name", "last_name", "nickname", "touch_due_at", "last_touch_at")
-    for contact in touchpoints.overdue(workspace, now=end).only(*fields)[:need]:
-        due = timezone.localtime(contact.touch_due_at, workspace.zone).date()
-        items.append(
-            Item(
+    for chunk in chunks(touchpoints.overdue(workspace, now=end).only(*fields)):
+        for contact in chunk:
+            due = timezone.localtime(contact.touch_due_at, workspace.zone).date()
+            yield Item(
                 on=max(due, window.start),
                 kind="touch",
                 title=f"Keep in touch with {contact.display_name}",
@@ -285,8 +295,6 @@ def due_a_touch(workspace: Workspace, window: Window, need: int) -> list[Item]:
                 detail=_last_touch(contact),
                 overdue=due < window.start,
             )
-        )
-    return items
 
 
 def _last_touch(contact: Contact) -> str:
@@ -296,24 +304,23 @@ def _last_touch(contact: Contact) -> str:
 
 
 @agenda_source
-def reminders(workspace: Workspace, window: Window, need: int) -> list[Item]:
+def reminders(workspace: Workspace, window: Window) -> Iterator[Item]:
     rows = (
         scoped(Reminder, workspace)
         .filter(state=ReminderState.OPEN, show_on__lte=window.end)
         .select_related("contact")
         .only("title", "note", "show_on", "contact_id", *CONTACT_NAME)
-        .order_by("show_on", "id")[:need]
+        .order_by("show_on", "id")
     )
-    return [
-        Item(
-            on=max(row.show_on, window.start),
-            kind="reminder",
-            title=row.title,
-            contact_id=row.contact_id,
-            contact_name=row.contact.display_name,
-            detail=row.note[:200],
-            overdue=row.show_on < window.start,
-            ref=row.pk,
-        )
-        for row in rows
-    ]
+    for chunk in chunks(rows):
+        for row in chunk:
+            yield Item(
+                on=max(row.show_on, window.start),
+                kind="reminder",
+                title=row.title,
+                contact_id=row.contact_id,
+                contact_name=row.contact.display_name,
+                detail=row.note[:200],
+                overdue=row.show_on < window.start,
+                ref=row.pk,
+            )

@@ -31,18 +31,25 @@ class Window:
         return [self.start + timedelta(days=n) for n in range(self.days + 1)]
 
     def segments(self) -> list[Q]:
-        """Filters on (month, day), one per month the window touches, in calendar order; 29
-        February joins the month of its stand-in day in a common year."""
+        """Filters on (month, day) in calendar order: rows in one, ordered by (day, id), come in
+        date order. A range of days per month, split where 29 February joins its stand-in day
+        in a common year, so it comes on that day."""
         spans: dict[tuple[int, int], list[int]] = {}
         for day in self.dates():
             spans.setdefault((day.year, day.month), []).append(day.day)
         segments = []
         for (year, month), days in spans.items():
-            segment = Q(month=month, day__gte=min(days), day__lte=max(days))
             stand_in = date(year, *self._leap_stand_in())
-            if not calendar.isleap(year) and stand_in.month == month and stand_in.day in days:
-                segment |= Q(month=2, day=29)
-            segments.append(segment)
+            if calendar.isleap(year) or stand_in.month != month or stand_in.day not in days:
+                segments.append(Q(month=month, day__gte=min(days), day__lte=max(days)))
+                continue
+            before = [d for d in days if d < stand_in.day]
+            after = [d for d in days if d > stand_in.day]
+            if before:
+                segments.append(Q(month=month, day__gte=min(before), day__lte=max(before)))
+            segments.append(Q(month=month, day=stand_in.day) | Q(month=2, day=29))
+            if after:
+                segments.append(Q(month=month, day__gte=min(after), day__lte=max(after)))
         return segments
 
     def _leap_stand_in(self) -> tuple[int, int]:
