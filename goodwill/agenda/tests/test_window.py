@@ -68,3 +68,47 @@ def test_occurrences_of_year_less_and_leap_day_dates():
     assert Window(date(2027, 2, 27), 3, "mar1").occurrence(leap) == date(2027, 3, 1)
     assert Window(date(2028, 2, 27), 3, "mar1").occurrence(leap) == date(2028, 2, 29)
     assert leap.turns_on(date(2027, 2, 28)) == 11
+
+
+def _starts() -> list[date]:
+    """Every week of three years (a leap year among them), and every day around the new year
+    and the end of February."""
+    from datetime import timedelta
+
+    starts = {date(2026, 1, 1) + timedelta(days=n) for n in range(0, 3 * 366, 7)}
+    for year in (2026, 2027, 2028):
+        starts |= {date(year, 2, 15) + timedelta(days=n) for n in range(20)}
+        starts |= {date(year, 12, 20) + timedelta(days=n) for n in range(15)}
+    return sorted(starts)
+
+
+@pytest.mark.parametrize("leap_day", ["feb28", "mar1"])
+def test_every_day_of_the_year_is_found_exactly_when_it_recurs_in_the_window(leap_day):
+    keys = []
+    for month in range(1, 13):
+        for day in range(1, 32):
+            try:
+                date(2000, month, day)
+            except ValueError:
+                continue
+            keys.append((month, day))
+    for start in _starts():
+        for days in (0, 14, 60):
+            window = Window(start, days, leap_day)
+            segments = window.segments()
+            latest = None  # the last day read so far, range by range, rows by (day, id)
+            for segment in segments:
+                inside = sorted(
+                    (key for key in keys if _matches(segment, *key)), key=lambda k: k[1]
+                )
+                for month, day in inside:
+                    on = window.occurrence(PartialDate(month=month, day=day))
+                    assert on is not None, (start, days, month, day)
+                    assert latest is None or on >= latest, (start, days, leap_day, month, day)
+                    latest = on
+            found = {key for key in keys if any(_matches(s, *key) for s in segments)}
+            expected = {
+                key for key in keys
+                if window.occurrence(PartialDate(month=key[0], day=key[1])) is not None
+            }  # fmt: skip
+            assert found == expected, (start, days, leap_day, found ^ expected)
