@@ -85,7 +85,12 @@ def reminder_edit(request: WorkspaceRequest, pk: int) -> HttpResponse:
                 return redirect(
                     reverse("people:contact", args=[reminder.contact_id]) + "#reminders"
                 )
-    context = {"form": form, "contact": reminder.contact, "reminder": reminder}
+    context = {
+        "form": form,
+        "contact": reminder.contact,
+        "reminder": reminder,
+        "tomorrow": services.today_in(request.workspace) + timedelta(days=1),
+    }
     return render(request, "agenda/reminder_form.html", context, status=status)
 
 

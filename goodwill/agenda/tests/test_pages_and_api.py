@@ -46,6 +46,14 @@ class AgendaPageTests(GoodwillTestCase):
         self.client.post(f"/reminders/{self.reminder.pk}/snooze/", {"days": "0"})
         self.reminder.refresh_from_db()
         assert self.reminder.show_on == self.today + timedelta(days=7)
+        until = self.today + timedelta(days=40)
+        self.assertContains(self.client.get(f"/reminders/{self.reminder.pk}/"), "Snooze until")
+        self.client.post(f"/reminders/{self.reminder.pk}/snooze/", {"until": str(until)})
+        self.reminder.refresh_from_db()
+        assert self.reminder.show_on == until
+        self.client.post(f"/reminders/{self.reminder.pk}/snooze/", {"until": "not-a-day"})
+        self.reminder.refresh_from_db()
+        assert self.reminder.show_on == until
         self.client.post(f"/reminders/{self.reminder.pk}/done/", back)
         self.reminder.refresh_from_db()
         assert self.reminder.state == ReminderState.DONE
