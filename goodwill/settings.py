@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "goodwill.people",
     "goodwill.touchpoints",
     "goodwill.agenda",
+    "goodwill.messaging",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("goodwill.people.urls")),
     path("", include("goodwill.touchpoints.urls")),
     path("", include("goodwill.agenda.urls")),
+    path("", include("goodwill.messaging.urls")),
     path("", include("goodwill.core.urls")),
 ]
 

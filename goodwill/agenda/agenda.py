@@ -78,8 +78,12 @@ def actions_for(item: "Item") -> list[Action]:
             Action("Next week", snooze, "days", "7"),
             Action("Dismiss", url_for("agenda:reminder_dismiss", item.ref), quiet=True),
         ]
+    write = url_for("messaging:compose", item.contact_id)
     if item.kind == "thanks" and item.ref is not None:
-        return [Action("Thanked", url_for("touchpoints:thanks_done", item.ref))]
+        return [
+            Action("Write a thank-you", f"{write}?due={item.ref}", method="get"),
+            Action("Thanked", url_for("touchpoints:thanks_done", item.ref)),
+        ]
     if item.kind == "touch":
         return [
             Action("Log a call", url_for("touchpoints:log", item.contact_id), "kind", "call"),
@@ -88,7 +92,11 @@ def actions_for(item: "Item") -> list[Action]:
     if item.kind in ("birthday", "circle"):
         gifts = url_for("people:contact", item.contact_id) + "#gifts"
         log = url_for("touchpoints:log", item.contact_id)
+        wish = (
+            f"{write}?member={item.ref}" if item.kind == "circle" else f"{write}?occasion=birthday"
+        )
         return [
+            Action("Write", wish, method="get"),
             Action("Gift ideas", gifts, method="get"),
             Action("Sent congratulations", log, "kind", "message"),
         ]
@@ -104,7 +112,7 @@ class Item:
     contact_name: str
     detail: str = ""
     overdue: bool = False
-    ref: int | None = None  # the reminder's or the due's id, for its actions
+    ref: int | None = None  # the reminder's, the due's or the circle member's id, for actions
     ideas: list[str] = field(default_factory=list)
 
     @property
@@ -243,6 +251,7 @@ def circle_birthdays(workspace: Workspace, window: Window) -> Iterator[Item]:
                 contact_name=name,
                 detail=(f"gift ideas: {', '.join(mine)}" if mine else "no gift ideas yet")
                 + (f" — {member.interests}" if member.interests else ""),
+                ref=member.pk,
                 ideas=mine,
             )
 

@@ -29,7 +29,9 @@ class ItemOut(Schema):
     contact_name: str
     detail: str
     overdue: bool = Field(description="Due before today; shown on today")
-    ref: int | None = Field(description="The reminder's or the due's id, for their actions")
+    ref: int | None = Field(
+        description="The reminder's or the due's id (for their actions), or the circle member's"
+    )
     ideas: list[str] = Field(description="Gift ideas, for a birthday in their circle")
 
 

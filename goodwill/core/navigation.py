@@ -22,4 +22,5 @@ NAVIGATION: list[NavItem] = [
     NavItem("Keep in touch", "touchpoints:overdue", "B2"),
     NavItem("Thanks", "touchpoints:thanks", "B4"),
     NavItem("Relationships", "touchpoints:relationships", "B3"),
+    NavItem("Messages", "messaging:outbox", "D"),
 ]

@@ -143,9 +143,9 @@ class AtAGlanceTests(ContactPageCase):
         fill(small, 1)
         fill(self.dan, 10)
         with today_is(date(2026, 4, 20)):
-            with self.assertNumQueries(25):
+            with self.assertNumQueries(26):
                 self.client.get(f"/people/{small.pk}/")
-            with self.assertNumQueries(25):
+            with self.assertNumQueries(26):
                 response = self.client.get(self.url)
         assert len(response.context["timeline"]) == 20
         self.assertContains(response, "Kid 9")
