@@ -151,6 +151,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # E-mail through Django 6.1's MAILERS, from one URL.
 MAILERS = {"default": parse_email_url(env_str("EMAIL_URL", "console://"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Goodwill <goodwill@localhost>")
+# E-mail that logs itself: `goodwill smtpd` accepts mail for log+<token>@INBOUND_DOMAIN.
+INBOUND_DOMAIN = env_str("INBOUND_DOMAIN", "localhost").lower()
+INBOUND_MAX_BYTES = env_int("INBOUND_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

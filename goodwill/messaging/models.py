@@ -83,3 +83,31 @@ class OutgoingMessage(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.subject} to {self.to_address} ({self.state})"
+
+
+class LoggingAddress(WorkspaceOwned):
+    """The workspace's address for e-mail that logs itself: log+<token>@<INBOUND_DOMAIN>."""
+
+    token = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"log+{self.token}"
+
+
+class InboundMessage(WorkspaceOwned):
+    """An e-mail filed by the logging address, once per Message-ID (a BCC and a forward of the
+    same mail are one)."""
+
+    message_id = models.CharField(max_length=255)
+    subject = models.CharField(max_length=300, blank=True)
+    interaction_id = models.IntegerField(null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "message_id"], name="msg_inbound_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.subject or self.message_id

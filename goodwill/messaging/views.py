@@ -18,6 +18,7 @@ from goodwill.core.paging import window
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.messaging import services
 from goodwill.messaging.forms import ComposeForm, TemplateForm
+from goodwill.messaging.inbound import logging_address
 from goodwill.messaging.models import MessageState, MessageTemplate, Occasion, OutgoingMessage
 from goodwill.messaging.placeholders import PLACEHOLDERS, Values
 from goodwill.messaging.placeholders import render as render_template
@@ -175,7 +176,11 @@ def outbox(request: WorkspaceRequest) -> HttpResponse:
         .select_related("contact")
         .order_by("-created_at", "-id")
     )
-    return render(request, "messaging/outbox.html", {"page": window(sent, request.GET, PAGE_SIZE)})
+    context = {
+        "page": window(sent, request.GET, PAGE_SIZE),
+        "logging_address": logging_address(request.workspace),
+    }
+    return render(request, "messaging/outbox.html", context)
 
 
 @member_required

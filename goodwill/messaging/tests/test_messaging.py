@@ -264,3 +264,13 @@ class TemplatePageTests(GoodwillTestCase):
         spring.refresh_from_db()
         assert spring.archived
         assert MessageTemplate.objects.filter(workspace=self.workspace).count() == 8
+
+
+class OutboxPageTests(GoodwillTestCase):
+    def test_the_outbox_shows_the_workspace_s_own_logging_address(self):
+        from goodwill.messaging.inbound import logging_address
+
+        self.login(self.owner)
+        page = self.client.get("/messages/")
+        self.assertContains(page, logging_address(self.workspace))
+        self.assertNotContains(page, logging_address(self.other_workspace))
