@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "goodwill.accounts.middleware.WorkspaceMiddleware",
+    "goodwill.api.middleware.JsonMethodNotAllowed",
 ]
 
 ROOT_URLCONF = "goodwill.urls"

@@ -493,6 +493,17 @@ def gift_remove(gift: Gift) -> None:
     _delete_child(gift, gift.contact)
 
 
+NOTE_MAX = 20000
+
+
+def _check_note_body(body: str) -> None:
+    # A TextField's max_length is not checked by the model, only by forms: the API needs this.
+    if not body:
+        raise ValidationError({"body": "Write something first."})
+    if len(body) > NOTE_MAX:
+        raise ValidationError({"body": f"Keep a note under {NOTE_MAX:,} characters."})
+
+
 def note_add(contact: Contact, *, author: User | None, body: str, pinned: bool = False) -> Note:
     note = Note(
         workspace=contact.workspace,
@@ -501,8 +512,7 @@ def note_add(contact: Contact, *, author: User | None, body: str, pinned: bool =
         body=body.strip(),
         pinned=pinned,
     )
-    if not note.body:
-        raise ValidationError({"body": "Write something first."})
+    _check_note_body(note.body)
     _check(note, exclude=["author"])
     with transaction.atomic():
         note.save()
@@ -514,8 +524,7 @@ def note_add(contact: Contact, *, author: User | None, body: str, pinned: bool =
 def note_update(note: Note, **changes: Any) -> Note:
     if "body" in changes:
         note.body = (changes["body"] or "").strip()
-        if not note.body:
-            raise ValidationError({"body": "Write something first."})
+        _check_note_body(note.body)
     if "pinned" in changes:
         note.pinned = bool(changes["pinned"])
     _check(note, exclude=["author"])

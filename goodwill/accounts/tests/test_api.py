@@ -128,3 +128,9 @@ class UnknownPathTests(GoodwillTestCase):
         response = self.api("GET", "no-such-thing")
         assert response.status_code == 404
         assert response.json() == {"detail": "Not found.", "errors": []}
+
+    def test_a_wrong_method_is_a_json_405_with_allow(self):
+        response = self.api("PUT", "me", body={})
+        assert response.status_code == 405
+        assert response.json() == {"detail": "PUT is not allowed here; use GET.", "errors": []}
+        assert response["Allow"] == "GET"

@@ -1,5 +1,7 @@
 from typing import Any
 
+import pytest
+
 from goodwill.core.testing import GoodwillTestCase
 from goodwill.people import services
 from goodwill.people.models import Contact, Fact
@@ -82,6 +84,21 @@ class SubResourceApiTests(GoodwillTestCase):
             self.workspace, actor=self.owner, kind="client", first_name="Dan"
         )
         self.base = f"contacts/{self.dan.pk}"
+
+    def test_a_note_over_20000_characters_is_refused_and_not_stored(self):
+        from django.core.exceptions import ValidationError
+
+        from goodwill.people.models import Note
+
+        long = {"body": "x" * 20001}
+        assert self.api("POST", f"{self.base}/notes", body=long).status_code == 422
+        note = services.note_add(self.dan, author=self.owner, body="short")
+        # Every caller, not only the API's schema, is held to the limit.
+        with pytest.raises(ValidationError, match="20,000"):
+            services.note_add(self.dan, author=self.owner, **long)
+        with pytest.raises(ValidationError, match="20,000"):
+            services.note_update(note, **long)
+        assert list(Note.objects.values_list("body", flat=True)) == ["short"]
 
     def test_facts_circle_dates_gifts_notes_round_trip(self):
         cases: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
