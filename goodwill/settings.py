@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "goodwill.touchpoints",
     "goodwill.agenda",
     "goodwill.messaging",
+    "goodwill.care",
 ]
 
 MIDDLEWARE = [

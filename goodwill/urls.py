@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("goodwill.touchpoints.urls")),
     path("", include("goodwill.agenda.urls")),
     path("", include("goodwill.messaging.urls")),
+    path("", include("goodwill.care.urls")),
     path("", include("goodwill.core.urls")),
 ]
 

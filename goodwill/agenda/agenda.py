@@ -84,6 +84,8 @@ def actions_for(item: "Item") -> list[Action]:
             Action("Write a thank-you", f"{write}?due={item.ref}", method="get"),
             Action("Thanked", url_for("touchpoints:thanks_done", item.ref)),
         ]
+    if item.kind == "case" and item.ref is not None:
+        return [Action("Open the case", url_for("care:case", item.ref), method="get")]
     if item.kind == "touch":
         return [
             Action("Log a call", url_for("touchpoints:log", item.contact_id), "kind", "call"),
@@ -128,7 +130,7 @@ class Item:
         return (self.on, ORDER.index(self.kind))
 
 
-ORDER = ["reminder", "thanks", "birthday", "circle", "date", "touch"]
+ORDER = ["reminder", "case", "thanks", "birthday", "circle", "date", "touch"]
 
 # A source yields its items in date order, reading the database a chunk at a time as the merge
 # asks for more, so a page of 50 reads little more than 50 rows in all.

@@ -23,7 +23,7 @@ RepeatName = Literal["never", "weekly", "monthly", "yearly"]
 
 class ItemOut(Schema):
     on: date
-    kind: str = Field(description="birthday, date, circle, thanks, touch or reminder")
+    kind: str = Field(description="birthday, date, circle, thanks, touch, reminder or case")
     title: str
     contact: int
     contact_name: str

@@ -23,4 +23,5 @@ NAVIGATION: list[NavItem] = [
     NavItem("Thanks", "touchpoints:thanks", "B4"),
     NavItem("Relationships", "touchpoints:relationships", "B3"),
     NavItem("Messages", "messaging:outbox", "D"),
+    NavItem("Care", "care:list", "E"),
 ]

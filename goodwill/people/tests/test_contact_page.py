@@ -142,10 +142,11 @@ class AtAGlanceTests(ContactPageCase):
         )
         fill(small, 1)
         fill(self.dan, 10)
+        # 24 for the page and one for each capability's panel (reminders, messages, cases).
         with today_is(date(2026, 4, 20)):
-            with self.assertNumQueries(26):
+            with self.assertNumQueries(27):
                 self.client.get(f"/people/{small.pk}/")
-            with self.assertNumQueries(26):
+            with self.assertNumQueries(27):
                 response = self.client.get(self.url)
         assert len(response.context["timeline"]) == 20
         self.assertContains(response, "Kid 9")

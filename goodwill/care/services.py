@@ -1,0 +1,218 @@
+"""Cases, one function per change: open, reply or note, change status, assign.
+
+A case's service targets (first response, resolution) are counted in the workspace's business
+hours from when it was filed. A public reply is the first response when it is the first one.
+"""
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from goodwill.accounts.models import Membership, User
+from goodwill.care.hours import add_business_hours
+from goodwill.care.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEntry,
+    CaseType,
+    EntryKind,
+    Priority,
+    Status,
+)
+from goodwill.core.scoping import scoped
+from goodwill.people.models import Contact
+from goodwill.people.services import timeline_add
+
+# Business hours to the first response and to the resolution, per priority.
+TARGETS: dict[str, tuple[float, float]] = {
+    Priority.URGENT: (1, 8),
+    Priority.HIGH: (4, 24),
+    Priority.NORMAL: (8, 40),
+    Priority.LOW: (16, 80),
+}
+
+# Where a case may go from each status; a resolved or closed case reopens to in progress.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.NEW: {
+        Status.ACKNOWLEDGED,
+        Status.IN_PROGRESS,
+        Status.WAITING,
+        Status.RESOLVED,
+        Status.CLOSED,
+    },
+    Status.ACKNOWLEDGED: {Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED, Status.CLOSED},
+    Status.IN_PROGRESS: {Status.WAITING, Status.RESOLVED, Status.CLOSED},
+    Status.WAITING: {Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED},
+    Status.RESOLVED: {Status.IN_PROGRESS, Status.CLOSED},
+    Status.CLOSED: {Status.IN_PROGRESS},
+}
+CLOSE_REASONS = {"resolved", "spam", "duplicate"}
+
+
+def _targets(contact: Contact, priority: str, filed: datetime) -> tuple[datetime, datetime]:
+    first, resolve = TARGETS[priority]
+    workspace = contact.workspace
+    try:
+        return (
+            add_business_hours(workspace, filed, first),
+            add_business_hours(workspace, filed, resolve),
+        )
+    except ValueError:  # no business hours at all: count calendar hours
+        return filed + timedelta(hours=first), filed + timedelta(hours=resolve)
+
+
+def _check(type_: str, priority: str, subject: str, description: str) -> None:
+    if type_ not in CaseType.values:
+        raise ValidationError({"type": "Choose complaint, return, change request or question."})
+    if priority not in Priority.values:
+        raise ValidationError({"priority": "Choose low, normal, high or urgent."})
+    if not subject.strip() or len(subject) > 200:
+        raise ValidationError({"subject": "Say what it is about in up to 200 characters."})
+    if len(description) > 20000:
+        raise ValidationError({"description": "Keep it under 20,000 characters."})
+
+
+def case_open(
+    contact: Contact,
+    *,
+    actor: User | None,
+    type: str,
+    subject: str,
+    description: str = "",
+    priority: str = Priority.NORMAL,
+    filed_at: datetime | None = None,
+) -> Case:
+    """Open a case for *contact*, numbered next in the workspace, with its service targets."""
+    _check(type, priority, subject, description)
+    filed_at = filed_at or timezone.now()
+    first_due, due = _targets(contact, priority, filed_at)
+    workspace = contact.workspace
+    for _ in range(5):  # two cases opened at once may want the same number: try the next
+        number = (scoped(Case, workspace).aggregate(n=Max("number"))["n"] or 0) + 1
+        try:
+            with transaction.atomic():
+                case = Case.objects.create(
+                    workspace=workspace,
+                    number=number,
+                    contact=contact,
+                    type=type,
+                    priority=priority,
+                    subject=subject.strip(),
+                    description=description.strip(),
+                    first_response_due_at=first_due,
+                    due_at=due,
+                    created_by=actor,
+                    created_at=filed_at,
+                    updated_at=filed_at,
+                )
+                timeline_add(
+                    contact,
+                    kind="case",
+                    title=f"{case.get_type_display()} #{number}: {case.subject}"[:300],
+                    occurred_at=filed_at,
+                    data={"case_id": case.pk, "number": number},
+                )
+                return case
+        except IntegrityError:
+            continue
+    raise ValidationError("Could not number the case; try again.")
+
+
+def _entry(case: Case, kind: str, actor: User | None, **fields: str) -> CaseEntry:
+    return CaseEntry.objects.create(
+        workspace=case.workspace, case=case, kind=kind, author=actor, **fields
+    )
+
+
+def case_set_status(
+    case: Case, status: str, *, actor: User | None, reason: str = "", now: datetime | None = None
+) -> Case:
+    """Move a case to *status* (closing takes a reason: resolved, spam or duplicate)."""
+    now = now or timezone.now()
+    if status not in TRANSITIONS.get(case.status, set()):
+        raise ValidationError(
+            {"status": f"A {case.get_status_display().lower()} case cannot become {status}."}
+        )
+    if status == Status.CLOSED and (reason or "resolved") not in CLOSE_REASONS:
+        raise ValidationError({"reason": "Close it as resolved, spam or duplicate."})
+    before = case.status
+    with transaction.atomic():
+        case.status = status
+        if status == Status.RESOLVED:
+            case.resolved_at = now
+        if status == Status.CLOSED:
+            case.closed_at, case.close_reason = now, reason or "resolved"
+            case.resolved_at = case.resolved_at or now
+        if before in (Status.RESOLVED, Status.CLOSED) and status == Status.IN_PROGRESS:
+            case.resolved_at = case.closed_at = None
+            case.close_reason = ""
+        case.updated_at = now
+        case.save()
+        _entry(case, EntryKind.STATUS, actor, from_status=before, to_status=status, body=reason)
+        timeline_add(
+            case.contact,
+            kind="case",
+            title=f"Case #{case.number} {case.get_status_display().lower()}"[:300],
+            data={"case_id": case.pk, "number": case.number},
+        )
+    return case
+
+
+def case_reply(
+    case: Case,
+    *,
+    actor: User | None,
+    body: str,
+    public: bool,
+    status: str = "",
+    now: datetime | None = None,
+) -> CaseEntry:
+    """A reply to the customer (public) or an internal note, and a status change with it."""
+    now = now or timezone.now()
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": "Write the reply or the note first."})
+    if len(body) > 20000:
+        raise ValidationError({"body": "Keep it under 20,000 characters."})
+    if status and status != case.status and status not in TRANSITIONS.get(case.status, set()):
+        raise ValidationError(
+            {"status": f"A {case.get_status_display().lower()} case cannot become {status}."}
+        )
+    with transaction.atomic():
+        entry = _entry(case, EntryKind.REPLY if public else EntryKind.NOTE, actor, body=body)
+        if public and case.first_response_at is None:
+            case.first_response_at = now
+        case.updated_at = now
+        case.save(update_fields=["first_response_at", "updated_at"])
+        if public:
+            timeline_add(
+                case.contact,
+                kind="case",
+                title=f"Replied on case #{case.number}"[:300],
+                data={"case_id": case.pk, "number": case.number},
+            )
+        if status and status != case.status:
+            case_set_status(case, status, actor=actor, now=now)
+    return entry
+
+
+def case_assign(case: Case, owner: User | None) -> Case:
+    if (
+        owner is not None
+        and not Membership.objects.filter(workspace=case.workspace, user=owner).exists()
+    ):
+        raise ValidationError({"owner": "Only a member of the workspace can own a case."})
+    case.owner = owner
+    case.save(update_fields=["owner"])
+    return case
+
+
+def open_cases(contact: Contact) -> list[Case]:
+    return list(
+        scoped(Case, contact.workspace)
+        .filter(contact=contact, status__in=OPEN_STATUSES)
+        .order_by("due_at")[:20]
+    )

@@ -1,0 +1,3 @@
+from goodwill.care.views import app_name, urlpatterns
+
+__all__ = ["app_name", "urlpatterns"]

@@ -1,0 +1,131 @@
+"""Cases in the app: the list, opening one for a contact, a case with its replies and notes."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from goodwill.accounts.access import WorkspaceRequest, member_required
+from goodwill.accounts.views import add_errors
+from goodwill.care import services
+from goodwill.care.forms import CaseForm, ReplyForm
+from goodwill.care.models import OPEN_STATUSES, Case, CaseEntry, Status
+from goodwill.core.paging import window
+from goodwill.core.scoping import get_scoped_or_404, scoped
+from goodwill.people.models import Contact
+
+app_name = "care"
+PAGE_SIZE = 50
+
+
+@member_required
+def case_list(request: WorkspaceRequest) -> HttpResponse:
+    """Open cases by how soon they are due (or every case, newest first, with ?all=1)."""
+    cases = scoped(Case, request.workspace).select_related("contact", "owner")
+    everything = request.GET.get("all") == "1"
+    if everything:
+        cases = cases.order_by("-created_at", "-id")
+    else:
+        cases = cases.filter(status__in=OPEN_STATUSES).order_by("due_at", "id")
+    context = {
+        "page": window(cases, request.GET, PAGE_SIZE),
+        "everything": everything,
+        "now": timezone.now(),
+    }
+    return render(request, "care/list.html", context)
+
+
+@member_required
+def case_new(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    contact = get_scoped_or_404(Contact, request.workspace, pk=pk)
+    form = CaseForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                case = services.case_open(contact, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, f"Case #{case.number} is open.")
+                return redirect("care:case", number=case.number)
+    return render(request, "care/new.html", {"form": form, "contact": contact}, status=status)
+
+
+def _case(request: WorkspaceRequest, number: int) -> Case:
+    return get_scoped_or_404(Case, request.workspace, number=number)
+
+
+def _page(
+    request: WorkspaceRequest, case: Case, form: ReplyForm, status: int = 200
+) -> HttpResponse:
+    entries = (
+        scoped(CaseEntry, request.workspace)
+        .filter(case=case)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    context = {
+        "case": case,
+        "entries": entries,
+        "form": form,
+        "next_statuses": [
+            (value, label)
+            for value, label in Status.choices
+            if value in services.TRANSITIONS.get(case.status, set())
+        ],
+        "now": timezone.now(),
+    }
+    return render(request, "care/case.html", context, status=status)
+
+
+@member_required
+def case_detail(request: WorkspaceRequest, number: int) -> HttpResponse:
+    return _page(request, _case(request, number), ReplyForm())
+
+
+@require_POST
+@member_required
+def case_reply(request: WorkspaceRequest, number: int) -> HttpResponse:
+    case = _case(request, number)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_reply(case, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("care:case", number=case.number)
+    return _page(request, case, form, status=400)
+
+
+@require_POST
+@member_required
+def case_status(request: WorkspaceRequest, number: int) -> HttpResponse:
+    case = _case(request, number)
+    try:
+        services.case_set_status(
+            case,
+            request.POST.get("status", ""),
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Case #{case.number} is {case.get_status_display().lower()}.")
+    return redirect("care:case", number=case.number)
+
+
+urlpatterns = [
+    path("care/", case_list, name="list"),
+    path("care/<int:number>/", case_detail, name="case"),
+    path("care/<int:number>/reply/", case_reply, name="reply"),
+    path("care/<int:number>/status/", case_status, name="status"),
+    path("people/<int:pk>/cases/new/", case_new, name="new"),
+]
