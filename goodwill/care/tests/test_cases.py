@@ -129,3 +129,68 @@ class CasePageTests(GoodwillTestCase):
         assert self.client.post(f"/people/{self.dan.pk}/cases/new/", new).status_code == 404
         self.assertNotContains(self.client.get("/care/?all=1"), "Broken")
         assert Case.objects.get().status == "new"
+
+
+class CaseApiTests(GoodwillTestCase):
+    def setUp(self):
+        self.dan = people.contact_create(
+            self.workspace, actor=self.owner, kind="customer", first_name="Dan"
+        )
+
+    def test_open_reply_resolve_and_list(self):
+        body = {"contact": self.dan.pk, "type": "complaint", "subject": "Late delivery"}
+        created = self.api("POST", "cases", body=body)
+        assert created.status_code == 201
+        number = created.json()["number"]
+        reply = {"body": "Sorry, it leaves today.", "public": True, "status": "in_progress"}
+        assert self.api("POST", f"cases/{number}/entries", body=reply).status_code == 201
+        note = {"body": "Courier mixed up the labels", "public": False}
+        self.api("POST", f"cases/{number}/entries", body=note)
+        kinds = [e["kind"] for e in self.api("GET", f"cases/{number}/entries").json()["items"]]
+        assert kinds == ["reply", "status", "note"]
+        closed = self.api(
+            "POST", f"cases/{number}/status", body={"status": "closed", "reason": "resolved"}
+        )
+        assert closed.json()["status"] == "closed"
+        assert self.api("GET", "cases").json()["count"] == 0
+        assert self.api("GET", "cases?open=false").json()["count"] == 1
+
+    def test_bad_input_is_422_and_changes_nothing(self):
+        for body in (
+            {"contact": self.dan.pk, "type": "rant", "subject": "x"},
+            {"contact": self.dan.pk, "type": "complaint", "subject": ""},
+            {"contact": self.dan.pk, "type": "complaint", "subject": "x", "priority": "asap"},
+        ):
+            assert self.api("POST", "cases", body=body).status_code == 422, body
+        case = services.case_open(self.dan, actor=self.owner, type="question", subject="Hours?")
+        moved = self.api("POST", f"cases/{case.number}/status", body={"status": "new"})
+        assert moved.status_code == 422
+        assert (
+            self.api(
+                "POST", f"cases/{case.number}/entries", body={"body": "", "public": True}
+            ).status_code
+            == 422
+        )
+        assert Case.objects.count() == 1
+        assert not CaseEntry.objects.exists()
+
+    def test_an_outsider_gets_404(self):
+        case = services.case_open(self.dan, actor=self.owner, type="question", subject="Hours?")
+        token = self.outsider_token
+        assert self.api("GET", f"cases/{case.number}", token=token).status_code == 404
+        assert self.api("GET", f"cases/{case.number}/entries", token=token).status_code == 404
+        reply = {"body": "x", "public": True}
+        assert (
+            self.api("POST", f"cases/{case.number}/entries", token=token, body=reply).status_code
+            == 404
+        )
+        status = {"status": "resolved"}
+        assert (
+            self.api("POST", f"cases/{case.number}/status", token=token, body=status).status_code
+            == 404
+        )
+        new = {"contact": self.dan.pk, "type": "complaint", "subject": "x"}
+        assert self.api("POST", "cases", token=token, body=new).status_code == 404
+        assert self.api("GET", "cases", token=token).json()["count"] == 0
+        case.refresh_from_db()
+        assert case.status == "new"
