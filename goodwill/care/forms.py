@@ -27,3 +27,23 @@ class ReplyForm(forms.Form):
         choices=[("", "(leave as it is)"), *Status.choices],
         required=False,
     )
+
+
+class PublicForm(forms.Form):
+    """The public intake form; `website` is the honeypot, `stamp` the signed time shown."""
+
+    name = forms.CharField(label="Your name", max_length=200)
+    email = forms.EmailField(label="Your e-mail address")
+    type = forms.ChoiceField(label="This is", choices=CaseType.choices)
+    subject = forms.CharField(label="About (an order, a date…)", max_length=200, required=False)
+    text = forms.CharField(
+        label="What happened", widget=forms.Textarea(attrs={"rows": 8}), max_length=10000
+    )
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(
+            attrs={"class": "honeypot-input", "tabindex": "-1", "autocomplete": "off"}
+        ),
+    )
+    stamp = forms.CharField(widget=forms.HiddenInput)

@@ -52,6 +52,10 @@ class Case(WorkspaceOwned):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.CharField(max_length=12, blank=True)  # resolved, spam, duplicate
+    # The customer's status page: a hash of the token in the link e-mailed to them.
+    public_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    customer_email = models.EmailField(blank=True)
+    source = models.CharField(max_length=8, default="app")  # app, api, public
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

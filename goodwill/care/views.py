@@ -2,17 +2,18 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from goodwill.accounts.access import WorkspaceRequest, member_required
+from goodwill.accounts.models import Workspace
 from goodwill.accounts.views import add_errors
-from goodwill.care import services
-from goodwill.care.forms import CaseForm, ReplyForm
-from goodwill.care.models import OPEN_STATUSES, Case, CaseEntry, Status
+from goodwill.care import intake, services
+from goodwill.care.forms import CaseForm, PublicForm, ReplyForm
+from goodwill.care.models import OPEN_STATUSES, Case, CaseEntry, EntryKind, Status
 from goodwill.core.paging import window
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people.models import Contact
@@ -122,7 +123,54 @@ def case_status(request: WorkspaceRequest, number: int) -> HttpResponse:
     return redirect("care:case", number=case.number)
 
 
+def public_form(request: HttpRequest, slug: str) -> HttpResponse:
+    """A customer files a complaint, a return, a change request or a question (no account)."""
+    workspace = get_object_or_404(Workspace, slug=slug)
+    form = PublicForm(request.POST or None, initial={"stamp": intake.form_stamp()})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                filed = intake.file_public(
+                    workspace,
+                    name=data["name"],
+                    email=data["email"],
+                    type=data["type"],
+                    subject=data["subject"],
+                    text=data["text"],
+                    stamp=data["stamp"],
+                    honeypot=data["website"],
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                context = {"workspace": workspace, "case": filed.case, "filed": True}
+                return render(request, "care/public_done.html", context)
+    context = {"public_workspace": workspace, "form": form}
+    return render(request, "care/public_form.html", context, status=status)
+
+
+def status_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The case as its customer sees it: status in plain words and the replies to them; never
+    the internal notes. Without the right token there is nothing to see."""
+    workspace = get_object_or_404(Workspace, slug=slug)
+    case = intake.case_for_token(workspace, token)
+    if case is None:
+        raise Http404("No such case.")
+    entries = (
+        scoped(CaseEntry, workspace)
+        .filter(case=case, kind__in=[EntryKind.REPLY, EntryKind.CUSTOMER])
+        .order_by("created_at", "id")
+    )
+    context = {"public_workspace": workspace, "case": case, "entries": entries}
+    return render(request, "care/status_page.html", context)
+
+
 urlpatterns = [
+    path("p/<slug:slug>/", public_form, name="public_form"),
+    path("p/<slug:slug>/case/<str:token>/", status_page, name="status_page"),
     path("care/", case_list, name="list"),
     path("care/<int:number>/", case_detail, name="case"),
     path("care/<int:number>/reply/", case_reply, name="reply"),

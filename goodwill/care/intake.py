@@ -1,0 +1,177 @@
+"""Intake without an account (E1) and the acknowledgement (E3).
+
+The public form at /p/<workspace-slug>/ files a case from a customer. It trusts no hidden field:
+a honeypot must stay empty, a signed time stamp proves the form was filled in by someone who took
+a few seconds over it, and filings are limited per address and per workspace. A known address
+lands on its contact; a new one becomes a customer. The customer is acknowledged at once, through
+the messages outbox: the case number, an apology for a complaint, when the first answer comes (in
+the workspace's business hours), and the link to the case's status page, whose token is kept only
+as a hash.
+"""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from goodwill.accounts.models import Workspace
+from goodwill.care.models import Case, CaseType
+from goodwill.care.services import case_open
+from goodwill.core.scoping import scoped
+from goodwill.messaging.services import message_queue
+from goodwill.messaging.tasks import send_message
+from goodwill.people.models import Contact, Email
+from goodwill.people.services import Labelled, contact_create
+
+FORM_SALT = "goodwill.care.intake"
+MIN_SECONDS = 3
+MAX_AGE = timedelta(days=1)
+PER_ADDRESS_PER_HOUR = 5
+PER_WORKSPACE_PER_HOUR = 100
+MAX_TEXT = 10000
+
+
+def form_stamp() -> str:
+    """A signed time stamp for the form: when it was shown."""
+    return signing.TimestampSigner(salt=FORM_SALT).sign(str(int(timezone.now().timestamp())))
+
+
+def _check_stamp(stamp: str) -> None:
+    try:
+        shown = int(signing.TimestampSigner(salt=FORM_SALT).unsign(stamp, max_age=MAX_AGE))
+    except (signing.BadSignature, ValueError):
+        raise ValidationError("The form expired; please fill it in again.") from None
+    if timezone.now().timestamp() - shown < MIN_SECONDS:
+        raise ValidationError("That was very fast; please check the form and send it again.")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def case_for_token(workspace: Workspace, token: str) -> Case | None:
+    """The case whose status-page token this is (compared by hash, in constant time)."""
+    wanted = token_hash(token)
+    case = scoped(Case, workspace).filter(public_token_hash=wanted).first()
+    if case is None or not hmac.compare_digest(case.public_token_hash, wanted):
+        return None
+    return case
+
+
+@dataclass(frozen=True)
+class Filed:
+    case: Case
+    new_contact: bool
+
+
+def _limit(workspace: Workspace, address: str) -> None:
+    since = timezone.now() - timedelta(hours=1)
+    recent = scoped(Case, workspace).filter(source="public", created_at__gte=since)
+    if recent.filter(customer_email__iexact=address).count() >= PER_ADDRESS_PER_HOUR:
+        raise ValidationError("You have sent several requests in the last hour; we have them all.")
+    if recent.count() >= PER_WORKSPACE_PER_HOUR:
+        raise ValidationError("We are receiving many requests right now; please try again later.")
+
+
+def _contact_for(workspace: Workspace, name: str, address: str) -> tuple[Contact, bool]:
+    found = scoped(Email, workspace).filter(address__iexact=address).select_related("contact")
+    email = found.order_by("id").first()
+    if email is not None:
+        return email.contact, False
+    first, _, last = name.strip().partition(" ")
+    contact = contact_create(
+        workspace,
+        actor=None,
+        kind="customer",
+        first_name=first[:100],
+        last_name=last[:100],
+        emails=[Labelled("", address)],
+    )
+    return contact, True
+
+
+def file_public(
+    workspace: Workspace,
+    *,
+    name: str,
+    email: str,
+    type: str,
+    subject: str,
+    text: str,
+    stamp: str,
+    honeypot: str = "",
+) -> Filed:
+    """File a customer's request from the public form and acknowledge it."""
+    if honeypot:
+        raise ValidationError("The form could not be sent.")
+    _check_stamp(stamp)
+    address = email.strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ValidationError({"email": "Give an e-mail address we can answer."}) from None
+    if not name.strip() or len(name) > 200:
+        raise ValidationError({"name": "Give your name (up to 200 characters)."})
+    if type not in CaseType.values:
+        raise ValidationError({"type": "Choose what it is."})
+    if not text.strip() or len(text) > MAX_TEXT:
+        raise ValidationError({"text": f"Tell us what happened (up to {MAX_TEXT:,} characters)."})
+    subject = subject.strip() or text.strip().splitlines()[0]
+    _limit(workspace, address)
+    token = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        contact, new = _contact_for(workspace, name, address)
+        case = case_open(
+            contact, actor=None, type=type, subject=subject[:200], description=text.strip()
+        )
+        case.public_token_hash = token_hash(token)
+        case.customer_email, case.source = address, "public"
+        case.save(update_fields=["public_token_hash", "customer_email", "source"])
+        acknowledge(case, token)
+    return Filed(case, new)
+
+
+def _promise(case: Case) -> str:
+    workspace = case.workspace
+    due = timezone.localtime(case.first_response_due_at, workspace.zone)
+    when = f"{due:%A %-d %B, %H:%M}"
+    if workspace.is_open_at(case.created_at):
+        return f"You can expect our first answer by {when}."
+    return f"It reached us outside our working hours: expect our first answer by {when}."
+
+
+def acknowledge(case: Case, token: str) -> None:
+    """The acknowledgement e-mail, queued in the outbox (sent once, by the worker)."""
+    link = settings.SITE_URL + reverse("care:status_page", args=[case.workspace.slug, token])
+    sorry = (
+        "We are sorry this happened, and we will put it right.\n\n"
+        if case.type == CaseType.COMPLAINT
+        else ""
+    )
+    body = (
+        f"Dear {case.contact.greeting_name},\n\n"
+        f"Thank you for telling us. Your {case.get_type_display().lower()} is case "
+        f"#{case.number}: {case.subject}\n\n{sorry}{_promise(case)}\n\n"
+        f"You can follow it, add details or reply here:\n{link}\n\n"
+        f"{case.workspace.name}"
+    )
+    message, new = message_queue(
+        case.contact,
+        actor=None,
+        to_address=case.customer_email,
+        subject=f"We have your {case.get_type_display().lower()} (case #{case.number})",
+        body=body,
+        key=f"case-ack-{case.pk}",
+    )
+    if new:
+        # The database queue commits (or rolls back) with the case and the message.
+        send_message.enqueue(message.pk)
