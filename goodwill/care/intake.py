@@ -27,6 +27,7 @@ from goodwill.accounts.models import Workspace
 from goodwill.care.models import Case, CaseType
 from goodwill.care.services import case_open
 from goodwill.core.scoping import scoped
+from goodwill.messaging.models import OutgoingMessage
 from goodwill.messaging.services import message_queue
 from goodwill.messaging.tasks import send_message
 from goodwill.people.models import Contact, Email
@@ -175,3 +176,50 @@ def acknowledge(case: Case, token: str) -> None:
     if new:
         # The database queue commits (or rolls back) with the case and the message.
         send_message.enqueue(message.pk)
+
+
+LOST_LINK_CASES = 10
+
+
+def send_fresh_links(workspace: Workspace, email: str) -> int:
+    """E-mail new status-page links for the cases filed from *email* (the old links stop
+    working). Nothing is said on screen either way, and an address gets at most one such
+    e-mail an hour (the hour is in the message's key). Returns how many cases were found."""
+    address = email.strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        return 0
+    cases = list(
+        scoped(Case, workspace)
+        .filter(customer_email__iexact=address)
+        .select_related("contact")
+        .order_by("-created_at")[:LOST_LINK_CASES]
+    )
+    if not cases:
+        return 0
+    hour = timezone.now().strftime("%Y%m%d%H")
+    key = f"lost-{hashlib.sha256(address.encode()).hexdigest()[:32]}-{hour}"
+    if scoped(OutgoingMessage, workspace).filter(key=key).exists():
+        return len(cases)
+    lines = []
+    with transaction.atomic():
+        for case in cases:
+            token = secrets.token_urlsafe(24)
+            case.public_token_hash = token_hash(token)
+            case.save(update_fields=["public_token_hash"])
+            link = settings.SITE_URL + reverse("care:status_page", args=[workspace.slug, token])
+            lines.append(f"Case #{case.number}: {case.subject}\n{link}")
+        message, new = message_queue(
+            cases[0].contact,
+            actor=None,
+            to_address=address,
+            subject=f"Your links to your cases with {workspace.name}",
+            body="Here are fresh links to follow your cases (the old ones no longer work):\n\n"
+            + "\n\n".join(lines)
+            + f"\n\n{workspace.name}",
+            key=key,
+        )
+        if new:
+            send_message.enqueue(message.pk)
+    return len(cases)

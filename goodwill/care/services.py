@@ -25,6 +25,7 @@ from goodwill.care.models import (
 from goodwill.core.scoping import scoped
 from goodwill.people.models import Contact
 from goodwill.people.services import timeline_add
+from goodwill.touchpoints.appreciation import owe
 
 # Business hours to the first response and to the resolution, per priority.
 TARGETS: dict[str, tuple[float, float]] = {
@@ -216,3 +217,58 @@ def open_cases(contact: Contact) -> list[Case]:
         .filter(contact=contact, status__in=OPEN_STATUSES)
         .order_by("due_at")[:20]
     )
+
+
+CUSTOMER_MESSAGES_PER_HOUR = 20
+
+
+def case_customer_message(case: Case, *, body: str, now: datetime | None = None) -> CaseEntry:
+    """The customer writes on their status page: kept on the case, and a case that was waiting
+    on them, resolved or closed is in progress again."""
+    now = now or timezone.now()
+    body = body.strip()
+    if not body or len(body) > 10000:
+        raise ValidationError({"body": "Write your message (up to 10,000 characters)."})
+    recent = scoped(CaseEntry, case.workspace).filter(
+        case=case, kind=EntryKind.CUSTOMER, created_at__gte=now - timedelta(hours=1)
+    )
+    if recent.count() >= CUSTOMER_MESSAGES_PER_HOUR:
+        raise ValidationError("You have written many times in the last hour; we have it all.")
+    with transaction.atomic():
+        entry = _entry(case, EntryKind.CUSTOMER, None, body=body)
+        timeline_add(
+            case.contact,
+            kind="case",
+            title=f"Wrote on case #{case.number}"[:300],
+            data={"case_id": case.pk, "number": case.number},
+        )
+        if case.status in (Status.WAITING, Status.RESOLVED, Status.CLOSED):
+            case_set_status(case, Status.IN_PROGRESS, actor=None, now=now)
+    return entry
+
+
+def case_accept(case: Case) -> Case:
+    """The customer accepts the resolution: the case closes, and a thank-you is owed to them
+    (for their patience)."""
+    if case.status != Status.RESOLVED:
+        raise ValidationError("Only a resolved case can be accepted.")
+    with transaction.atomic():
+        case_set_status(case, Status.CLOSED, actor=None, reason="resolved")
+        owe(
+            case.contact,
+            reason="other",
+            about=f"accepting the resolution of case #{case.number}",
+            source=f"case:{case.pk}",
+        )
+    return case
+
+
+def case_reopen(case: Case, *, body: str = "") -> Case:
+    """The customer says it is not solved after all."""
+    if case.status not in (Status.RESOLVED, Status.CLOSED):
+        raise ValidationError("Only a resolved or closed case can be reopened.")
+    if body.strip():
+        case_customer_message(case, body=body)  # reopens it too
+    else:
+        case_set_status(case, Status.IN_PROGRESS, actor=None, reason="reopened by the customer")
+    return case

@@ -154,23 +154,55 @@ def public_form(request: HttpRequest, slug: str) -> HttpResponse:
 
 def status_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The case as its customer sees it: status in plain words and the replies to them; never
-    the internal notes. Without the right token there is nothing to see."""
+    the internal notes. Without the right token there is nothing to see. The customer can write
+    (add details, answer), accept a resolution, or reopen it."""
     workspace = get_object_or_404(Workspace, slug=slug)
     case = intake.case_for_token(workspace, token)
     if case is None:
         raise Http404("No such case.")
+    error, status = "", 200
+    if request.method == "POST":
+        action, body = request.POST.get("action", ""), request.POST.get("body", "")
+        try:
+            if action == "accept":
+                services.case_accept(case)
+            elif action == "reopen":
+                services.case_reopen(case, body=body)
+            else:
+                services.case_customer_message(case, body=body)
+        except ValidationError as problem:
+            error, status = " ".join(problem.messages), 400
+        else:
+            return redirect("care:status_page", slug=slug, token=token)
     entries = (
         scoped(CaseEntry, workspace)
         .filter(case=case, kind__in=[EntryKind.REPLY, EntryKind.CUSTOMER])
         .order_by("created_at", "id")
     )
-    context = {"public_workspace": workspace, "case": case, "entries": entries}
-    return render(request, "care/status_page.html", context)
+    context = {
+        "public_workspace": workspace,
+        "case": case,
+        "entries": entries,
+        "error": error,
+        "body": request.POST.get("body", "") if error else "",
+    }
+    return render(request, "care/status_page.html", context, status=status)
+
+
+def lost_link(request: HttpRequest, slug: str) -> HttpResponse:
+    """E-mails fresh links to the cases of an address; shows the same answer whatever it is."""
+    workspace = get_object_or_404(Workspace, slug=slug)
+    sent = False
+    if request.method == "POST":
+        intake.send_fresh_links(workspace, request.POST.get("email", ""))
+        sent = True
+    return render(request, "care/lost_link.html", {"public_workspace": workspace, "sent": sent})
 
 
 urlpatterns = [
     path("p/<slug:slug>/", public_form, name="public_form"),
     path("p/<slug:slug>/case/<str:token>/", status_page, name="status_page"),
+    path("p/<slug:slug>/lost/", lost_link, name="lost_link"),
     path("care/", case_list, name="list"),
     path("care/<int:number>/", case_detail, name="case"),
     path("care/<int:number>/reply/", case_reply, name="reply"),

@@ -132,3 +132,61 @@ class PublicIntakeTests(GoodwillTestCase):
             "outside our working hours: expect our first answer by Monday 7 December, 17:00" in body
         )
         assert not CaseEntry.objects.exists()
+
+
+class StatusPageTests(GoodwillTestCase):
+    @pytest.fixture(autouse=True)
+    def _smtp(self, smtp, settings):
+        settings.SITE_URL = "https://goodwill.example"
+        self.smtp = smtp
+
+    def setUp(self):
+        self.filed = intake.file_public(
+            self.workspace, name="Ada Lovelace", email="ada@example.org", type="complaint",
+            subject="Order 1042", text="Broken mug", stamp=old_stamp(),
+        )  # fmt: skip
+        self.case = self.filed.case
+        self.token = "known-token"
+        self.case.public_token_hash = intake.token_hash(self.token)
+        self.case.save()
+        self.url = f"/p/{self.workspace.slug}/case/{self.token}/"
+
+    def test_the_customer_writes_accepts_and_reopens(self):
+        from goodwill.care.services import case_set_status
+        from goodwill.touchpoints.models import Due
+
+        assert (
+            self.client.post(
+                self.url, {"action": "reply", "body": "It was the big one."}
+            ).status_code
+            == 302
+        )
+        self.assertContains(self.client.get(self.url), "It was the big one.")
+        assert self.client.post(self.url, {"action": "reply", "body": ""}).status_code == 400
+        assert (
+            self.client.post(self.url, {"action": "accept"}).status_code == 400
+        )  # not resolved yet
+        case_set_status(self.case, "resolved", actor=self.owner)
+        self.client.post(self.url, {"action": "accept"})
+        self.case.refresh_from_db()
+        assert (self.case.status, self.case.close_reason) == ("closed", "resolved")
+        assert Due.objects.get().about == "accepting the resolution of case #1"
+        self.client.post(self.url, {"action": "reopen", "body": "The new one leaks."})
+        self.case.refresh_from_db()
+        assert self.case.status == "in_progress"
+
+    def test_lost_link_e_mails_fresh_links_and_says_nothing_on_screen(self):
+        page = f"/p/{self.workspace.slug}/lost/"
+        for address in ("ada@example.org", "nobody@example.org", "not an address"):
+            response = self.client.post(page, {"email": address})
+            self.assertContains(response, "If we have cases from that address")
+        assert self.client.get(self.url).status_code == 404  # the old link stopped working
+        worker.jobs_run_ready("care-test")
+        subjects = [
+            email.message_from_bytes(e.content, policy=email.policy.default)["Subject"]
+            for e in self.smtp.envelopes
+        ]
+        assert subjects.count(f"Your links to your cases with {self.workspace.name}") == 1
+        self.client.post(page, {"email": "ada@example.org"})  # again within the hour
+        worker.jobs_run_ready("care-test")
+        assert len(self.smtp.envelopes) == len(subjects)
