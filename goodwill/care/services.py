@@ -6,9 +6,11 @@ hours from when it was filed. A public reply is the first response when it is th
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from goodwill.accounts.models import Membership, User
@@ -23,7 +25,10 @@ from goodwill.care.models import (
     Status,
 )
 from goodwill.core.scoping import scoped
-from goodwill.people.models import Contact
+from goodwill.messaging.models import OutgoingMessage
+from goodwill.messaging.services import message_queue
+from goodwill.messaging.tasks import send_message
+from goodwill.people.models import Contact, Email
 from goodwill.people.services import timeline_add
 from goodwill.touchpoints.appreciation import owe
 
@@ -129,9 +134,16 @@ def _entry(case: Case, kind: str, actor: User | None, **fields: str) -> CaseEntr
 
 
 def case_set_status(
-    case: Case, status: str, *, actor: User | None, reason: str = "", now: datetime | None = None
+    case: Case,
+    status: str,
+    *,
+    actor: User | None,
+    reason: str = "",
+    now: datetime | None = None,
+    inform: bool = True,
 ) -> Case:
-    """Move a case to *status* (closing takes a reason: resolved, spam or duplicate)."""
+    """Move a case to *status* (closing takes a reason: resolved, spam or duplicate). The
+    customer is told by e-mail (*inform*), unless it was closed as spam or a duplicate."""
     now = now or timezone.now()
     if status not in TRANSITIONS.get(case.status, set()):
         raise ValidationError(
@@ -152,7 +164,11 @@ def case_set_status(
             case.close_reason = ""
         case.updated_at = now
         case.save()
-        _entry(case, EntryKind.STATUS, actor, from_status=before, to_status=status, body=reason)
+        entry = _entry(
+            case, EntryKind.STATUS, actor, from_status=before, to_status=status, body=reason
+        )
+        if inform:
+            inform_customer(case, entry, reply="")
         timeline_add(
             case.contact,
             kind="case",
@@ -196,7 +212,10 @@ def case_reply(
                 data={"case_id": case.pk, "number": case.number},
             )
         if status and status != case.status:
-            case_set_status(case, status, actor=actor, now=now)
+            case_set_status(case, status, actor=actor, now=now, inform=False)
+        if public or status:
+            # A reply and a status change with it are one e-mail, not two.
+            inform_customer(case, entry, reply=body if public else "")
     return entry
 
 
@@ -243,7 +262,7 @@ def case_customer_message(case: Case, *, body: str, now: datetime | None = None)
             data={"case_id": case.pk, "number": case.number},
         )
         if case.status in (Status.WAITING, Status.RESOLVED, Status.CLOSED):
-            case_set_status(case, Status.IN_PROGRESS, actor=None, now=now)
+            case_set_status(case, Status.IN_PROGRESS, actor=None, now=now, inform=False)
     return entry
 
 
@@ -253,7 +272,7 @@ def case_accept(case: Case) -> Case:
     if case.status != Status.RESOLVED:
         raise ValidationError("Only a resolved case can be accepted.")
     with transaction.atomic():
-        case_set_status(case, Status.CLOSED, actor=None, reason="resolved")
+        case_set_status(case, Status.CLOSED, actor=None, reason="resolved", inform=False)
         owe(
             case.contact,
             reason="other",
@@ -270,5 +289,63 @@ def case_reopen(case: Case, *, body: str = "") -> Case:
     if body.strip():
         case_customer_message(case, body=body)  # reopens it too
     else:
-        case_set_status(case, Status.IN_PROGRESS, actor=None, reason="reopened by the customer")
+        case_set_status(
+            case, Status.IN_PROGRESS, actor=None, reason="reopened by the customer", inform=False
+        )
     return case
+
+
+# Plain words for the customer (E3, E4).
+IN_WORDS = {
+    Status.NEW: "received",
+    Status.ACKNOWLEDGED: "received, and we are on it soon",
+    Status.IN_PROGRESS: "being worked on",
+    Status.WAITING: "waiting for an answer from you",
+    Status.RESOLVED: "resolved",
+    Status.CLOSED: "closed",
+}
+# However busy a case gets, its customer gets at most this many e-mails an hour.
+INFORM_PER_HOUR = 10
+
+
+def inform_customer(case: Case, entry: CaseEntry, *, reply: str) -> bool:
+    """Tell the customer what was done, through the messages outbox: the reply (if any) and the
+    case's status in plain words. Nothing for a case closed as spam or a duplicate, nothing
+    without an address, and no more than INFORM_PER_HOUR an hour. Returns whether it went."""
+    if case.status == Status.CLOSED and case.close_reason in ("spam", "duplicate"):
+        return False
+    address = case.customer_email or (
+        scoped(Email, case.workspace)
+        .filter(contact=case.contact)
+        .order_by("id")
+        .values_list("address", flat=True)
+        .first()
+    )
+    if not address:
+        return False
+    prefix = f"case-{case.pk}-"
+    recent = scoped(OutgoingMessage, case.workspace).filter(
+        key__startswith=prefix, created_at__gte=timezone.now() - timedelta(hours=1)
+    )
+    if recent.count() >= INFORM_PER_HOUR:
+        return False
+    lost = settings.SITE_URL + reverse("care:lost_link", args=[case.workspace.slug])
+    words = IN_WORDS[Status(case.status)]
+    body = (
+        f"Dear {case.contact.greeting_name},\n\n"
+        + (f"{reply}\n\n" if reply else "")
+        + f"Your case #{case.number} ({case.subject}) is now {words}.\n\n"
+        + "Reply or add details with the link in our first e-mail; if you lost it, get a fresh "
+        + f"one here: {lost}\n\n{case.workspace.name}"
+    )
+    message, new = message_queue(
+        case.contact,
+        actor=entry.author,
+        to_address=address,
+        subject=f"Case #{case.number}: {words}",
+        body=body,
+        key=f"{prefix}{entry.pk}",
+    )
+    if new:
+        send_message.enqueue(message.pk)
+    return new
