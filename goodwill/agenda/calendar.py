@@ -7,7 +7,6 @@ workspace celebrates it. The feed is written event by event while the rows strea
 database, so a workspace of 100,000 people does not build it in memory first.
 """
 
-import hashlib
 import secrets
 from collections.abc import Iterator
 from datetime import date
@@ -16,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar, vDate, vDatetime, vRecur, vText, vUri
 
-from goodwill.accounts.models import User, Workspace
+from goodwill.accounts.models import User, Workspace, hash_token
 from goodwill.agenda.models import CalendarFeed, Reminder, ReminderState, Repeat
 from goodwill.core.scoping import scoped
 from goodwill.people.dates import MAR1, PartialDate
@@ -27,16 +26,12 @@ CHUNK = 2000
 FREQUENCY = {Repeat.WEEKLY: "WEEKLY", Repeat.MONTHLY: "MONTHLY", Repeat.YEARLY: "YEARLY"}
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def feed_create(workspace: Workspace, user: User) -> str:
     """A new private address for *user* (replacing any earlier one); returns its token."""
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         scoped(CalendarFeed, workspace).filter(user=user).delete()
-        CalendarFeed.objects.create(workspace=workspace, user=user, token_hash=_hash(token))
+        CalendarFeed.objects.create(workspace=workspace, user=user, token_hash=hash_token(token))
     return token
 
 
@@ -49,7 +44,7 @@ def feed_for_token(token: str) -> CalendarFeed | None:
     """The feed of this token, if it exists and its owner is still a member."""
     feed = (
         CalendarFeed.objects.select_related("workspace", "user")
-        .filter(token_hash=_hash(token))
+        .filter(token_hash=hash_token(token))
         .first()
     )
     if feed is None or not feed.user.is_active:

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from goodwill.accounts.models import Workspace
+from goodwill.accounts.models import Workspace, hash_token
 from goodwill.care.models import Case, CaseType
 from goodwill.care.services import case_open
 from goodwill.core.scoping import scoped
@@ -55,13 +55,9 @@ def _check_stamp(stamp: str) -> None:
         raise ValidationError("That was very fast; please check the form and send it again.")
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def case_for_token(workspace: Workspace, token: str) -> Case | None:
     """The case whose status-page token this is (compared by hash, in constant time)."""
-    wanted = token_hash(token)
+    wanted = hash_token(token)
     case = scoped(Case, workspace).filter(public_token_hash=wanted).first()
     if case is None or not hmac.compare_digest(case.public_token_hash, wanted):
         return None
@@ -134,7 +130,7 @@ def file_public(
         case = case_open(
             contact, actor=None, type=type, subject=subject[:200], description=text.strip()
         )
-        case.public_token_hash = token_hash(token)
+        case.public_token_hash = hash_token(token)
         case.customer_email, case.source = address, "public"
         case.save(update_fields=["public_token_hash", "customer_email", "source"])
         acknowledge(case, token)
@@ -206,7 +202,7 @@ def send_fresh_links(workspace: Workspace, email: str) -> int:
     with transaction.atomic():
         for case in cases:
             token = secrets.token_urlsafe(24)
-            case.public_token_hash = token_hash(token)
+            case.public_token_hash = hash_token(token)
             case.save(update_fields=["public_token_hash"])
             link = settings.SITE_URL + reverse("care:status_page", args=[workspace.slug, token])
             lines.append(f"Case #{case.number}: {case.subject}\n{link}")
