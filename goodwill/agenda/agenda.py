@@ -10,7 +10,7 @@ overdue touch) shows on today, marked overdue.
 import heapq
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from functools import cache
 from itertools import islice
 from typing import Any
@@ -292,7 +292,7 @@ def thanks_owed(workspace: Workspace, window: Window) -> Iterator[Item]:
 @agenda_source
 def due_a_touch(workspace: Workspace, window: Window) -> Iterator[Item]:
     """People whose next touch falls in the window; the overdue ones on today."""
-    end = datetime.combine(window.end + timedelta(days=1), time.min, tzinfo=workspace.zone)
+    end = window.ends_at(workspace.zone)
     fields = ("first_name", "last_name", "nickname", "touch_due_at", "last_touch_at")
     for chunk in chunks(touchpoints.overdue(workspace, now=end).only(*fields)):
         for contact in chunk:

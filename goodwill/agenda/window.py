@@ -8,7 +8,8 @@ the window in a common year on the day the workspace celebrates it instead (28 F
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 
@@ -26,6 +27,10 @@ class Window:
     @property
     def end(self) -> date:
         return self.start + timedelta(days=self.days)
+
+    def ends_at(self, zone: ZoneInfo) -> datetime:
+        """The instant the window's last day ends in *zone*."""
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone)
 
     def dates(self) -> list[date]:
         return [self.start + timedelta(days=n) for n in range(self.days + 1)]

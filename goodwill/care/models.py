@@ -33,6 +33,16 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = [Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING]
 
+# The status in plain words, for the customer (their status page and e-mails).
+IN_WORDS = {
+    Status.NEW: "received",
+    Status.ACKNOWLEDGED: "received, and we are on it soon",
+    Status.IN_PROGRESS: "being worked on",
+    Status.WAITING: "waiting for an answer from you",
+    Status.RESOLVED: "resolved",
+    Status.CLOSED: "closed",
+}
+
 
 class Case(WorkspaceOwned):
     number = models.PositiveIntegerField(help_text="The case number within the workspace")
@@ -78,6 +88,10 @@ class Case(WorkspaceOwned):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def in_words(self) -> str:
+        return IN_WORDS[Status(self.status)]
 
 
 class EntryKind(models.TextChoices):

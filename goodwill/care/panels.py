@@ -1,14 +1,13 @@
 """The contact page's open cases, and case deadlines on the agenda."""
 
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 
 from goodwill.accounts.models import Workspace
-from goodwill.agenda.agenda import Item, agenda_source, chunks
+from goodwill.agenda.agenda import CONTACT_NAME, Item, agenda_source, chunks
 from goodwill.agenda.window import Window
 from goodwill.care.models import OPEN_STATUSES, Case
 from goodwill.care.services import open_cases
@@ -25,15 +24,14 @@ def cases_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
 @agenda_source
 def case_deadlines(workspace: Workspace, window: Window) -> Iterator[Item]:
     """Open cases due by the end of the window; late ones on today, with how late."""
-    end = datetime.combine(window.end + timedelta(days=1), time.min, tzinfo=workspace.zone)
+    end = window.ends_at(workspace.zone)
     cases = (
         scoped(Case, workspace)
         .filter(status__in=OPEN_STATUSES, due_at__lt=end)
         .select_related("contact")
-        .only("number", "subject", "due_at", "contact_id", "contact__first_name",
-              "contact__last_name", "contact__nickname")
+        .only("number", "subject", "due_at", "contact_id", *CONTACT_NAME)
         .order_by("due_at", "id")
-    )  # fmt: skip
+    )
     now = timezone.now()
     for chunk in chunks(cases):
         for case in chunk:

@@ -114,17 +114,29 @@ def case_open(
                     created_at=filed_at,
                     updated_at=filed_at,
                 )
-                timeline_add(
-                    contact,
-                    kind="case",
-                    title=f"{case.get_type_display()} #{number}: {case.subject}"[:300],
-                    occurred_at=filed_at,
-                    data={"case_id": case.pk, "number": number},
-                )
+                _on_timeline(case, f"{case.get_type_display()} #{number}: {case.subject}", filed_at)
                 return case
         except IntegrityError:
             continue
     raise ValidationError("Could not number the case; try again.")
+
+
+def _on_timeline(case: Case, title: str, occurred_at: datetime | None = None) -> None:
+    """The case on its contact's timeline."""
+    timeline_add(
+        case.contact,
+        kind="case",
+        title=title[:300],
+        occurred_at=occurred_at,
+        data={"case_id": case.pk, "number": case.number},
+    )
+
+
+def _check_move(case: Case, status: str) -> None:
+    if status not in TRANSITIONS.get(case.status, set()):
+        raise ValidationError(
+            {"status": f"A {case.get_status_display().lower()} case cannot become {status}."}
+        )
 
 
 def _entry(case: Case, kind: str, actor: User | None, **fields: str) -> CaseEntry:
@@ -145,10 +157,7 @@ def case_set_status(
     """Move a case to *status* (closing takes a reason: resolved, spam or duplicate). The
     customer is told by e-mail (*inform*), unless it was closed as spam or a duplicate."""
     now = now or timezone.now()
-    if status not in TRANSITIONS.get(case.status, set()):
-        raise ValidationError(
-            {"status": f"A {case.get_status_display().lower()} case cannot become {status}."}
-        )
+    _check_move(case, status)
     if status == Status.CLOSED and (reason or "resolved") not in CLOSE_REASONS:
         raise ValidationError({"reason": "Close it as resolved, spam or duplicate."})
     before = case.status
@@ -169,12 +178,7 @@ def case_set_status(
         )
         if inform:
             inform_customer(case, entry, reply="")
-        timeline_add(
-            case.contact,
-            kind="case",
-            title=f"Case #{case.number} {case.get_status_display().lower()}"[:300],
-            data={"case_id": case.pk, "number": case.number},
-        )
+        _on_timeline(case, f"Case #{case.number} {case.get_status_display().lower()}")
     return case
 
 
@@ -194,10 +198,8 @@ def case_reply(
         raise ValidationError({"body": "Write the reply or the note first."})
     if len(body) > 20000:
         raise ValidationError({"body": "Keep it under 20,000 characters."})
-    if status and status != case.status and status not in TRANSITIONS.get(case.status, set()):
-        raise ValidationError(
-            {"status": f"A {case.get_status_display().lower()} case cannot become {status}."}
-        )
+    if status and status != case.status:
+        _check_move(case, status)
     with transaction.atomic():
         entry = _entry(case, EntryKind.REPLY if public else EntryKind.NOTE, actor, body=body)
         if public and case.first_response_at is None:
@@ -205,12 +207,7 @@ def case_reply(
         case.updated_at = now
         case.save(update_fields=["first_response_at", "updated_at"])
         if public:
-            timeline_add(
-                case.contact,
-                kind="case",
-                title=f"Replied on case #{case.number}"[:300],
-                data={"case_id": case.pk, "number": case.number},
-            )
+            _on_timeline(case, f"Replied on case #{case.number}")
         if status and status != case.status:
             case_set_status(case, status, actor=actor, now=now, inform=False)
         if public or status:
@@ -255,12 +252,7 @@ def case_customer_message(case: Case, *, body: str, now: datetime | None = None)
         raise ValidationError("You have written many times in the last hour; we have it all.")
     with transaction.atomic():
         entry = _entry(case, EntryKind.CUSTOMER, None, body=body)
-        timeline_add(
-            case.contact,
-            kind="case",
-            title=f"Wrote on case #{case.number}"[:300],
-            data={"case_id": case.pk, "number": case.number},
-        )
+        _on_timeline(case, f"Wrote on case #{case.number}")
         if case.status in (Status.WAITING, Status.RESOLVED, Status.CLOSED):
             case_set_status(case, Status.IN_PROGRESS, actor=None, now=now, inform=False)
     return entry
@@ -295,15 +287,6 @@ def case_reopen(case: Case, *, body: str = "") -> Case:
     return case
 
 
-# Plain words for the customer (E3, E4).
-IN_WORDS = {
-    Status.NEW: "received",
-    Status.ACKNOWLEDGED: "received, and we are on it soon",
-    Status.IN_PROGRESS: "being worked on",
-    Status.WAITING: "waiting for an answer from you",
-    Status.RESOLVED: "resolved",
-    Status.CLOSED: "closed",
-}
 # However busy a case gets, its customer gets at most this many e-mails an hour.
 INFORM_PER_HOUR = 10
 
@@ -330,7 +313,7 @@ def inform_customer(case: Case, entry: CaseEntry, *, reply: str) -> bool:
     if recent.count() >= INFORM_PER_HOUR:
         return False
     lost = settings.SITE_URL + reverse("care:lost_link", args=[case.workspace.slug])
-    words = IN_WORDS[Status(case.status)]
+    words = case.in_words
     body = (
         f"Dear {case.contact.greeting_name},\n\n"
         + (f"{reply}\n\n" if reply else "")
