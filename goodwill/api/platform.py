@@ -19,6 +19,7 @@ from ninja.security import HttpBearer
 
 from goodwill.accounts import services
 from goodwill.accounts.models import ApiToken, Membership, User, Workspace
+from goodwill.core.paging import count_up_to
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -141,12 +142,11 @@ class CappedPagination(LimitOffsetPagination):
     def paginate_queryset(
         self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any
     ) -> Any:
-        page = super().paginate_queryset(queryset, pagination, request, **params)
+        offset = pagination.offset
+        limit: int = min(pagination.limit, self.max_limit)
+        count, more = count_up_to(queryset, COUNT_CAP)
         return {
-            **page,
-            "count": min(page["count"], COUNT_CAP),
-            "count_exact": page["count"] <= COUNT_CAP,
+            self.items_attribute: queryset[offset : offset + limit],
+            "count": count,
+            "count_exact": not more,
         }
-
-    def _items_count(self, queryset: QuerySet[Any]) -> int:
-        return queryset.order_by().values("pk")[: COUNT_CAP + 1].count()

@@ -34,6 +34,13 @@ class Window[T]:
         return self.number + 1
 
 
+def count_up_to(queryset: QuerySet[Any], cap: int) -> tuple[int, bool]:
+    """How many rows, counting no further than *cap*, and whether there are more: the count of
+    a workspace's 50,000 overdue contacts costs more than the page that shows it."""
+    n = queryset.order_by().values("pk")[: cap + 1].count()
+    return min(n, cap), n > cap
+
+
 def page_number(params: QueryDict) -> int:
     """`?page=` as a number from 1; anything else is page 1."""
     try:
