@@ -189,11 +189,10 @@ def messages_create(request: HttpRequest, payload: MessageIn) -> Status[Outgoing
     )
     arguments = payload.dict(exclude={"contact", "template", "own_mail_app"})
     if payload.own_mail_app:
-        before = scoped(OutgoingMessage, workspace).filter(key=payload.key).exists()
-        message = services.message_log_own(
+        message, new = services.message_log_own(
             contact, actor=user_of(request), template=template, **arguments
         )
-        return Status(200 if before else 201, message)
+        return Status(201 if new else 200, message)
     message, new = services.message_queue(
         contact, actor=user_of(request), template=template, **arguments
     )

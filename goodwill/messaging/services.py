@@ -165,8 +165,9 @@ def message_log_own(
     key: str,
     occasion: str = Occasion.OTHER,
     template: MessageTemplate | None = None,
-) -> OutgoingMessage:
-    """The user sends it from their own mail app ("copy", "open in my mail app"): log it now."""
+) -> tuple[OutgoingMessage, bool]:
+    """The user sends it from their own mail app ("copy", "open in my mail app"): log it now.
+    Returns it and whether it is new, like message_queue."""
     message, new = message_queue(
         contact,
         actor=actor,
@@ -182,7 +183,7 @@ def message_log_own(
             _log(message)
             message.state, message.sent_at = MessageState.LOGGED, timezone.now()
             message.save(update_fields=["state", "sent_at", "interaction_id"])
-    return message
+    return message, new
 
 
 def _claimable(now: datetime) -> Q:

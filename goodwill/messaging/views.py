@@ -135,7 +135,7 @@ def _post(request: WorkspaceRequest, contact: Contact, form: ComposeForm) -> Htt
     }
     try:
         if request.POST.get("action") == "own":
-            message = services.message_log_own(contact, **arguments)
+            message, _ = services.message_log_own(contact, **arguments)
             mailto = (
                 f"mailto:{quote(message.to_address)}?subject={quote(message.subject)}"
                 f"&body={quote(message.body)}"
