@@ -4,7 +4,6 @@ shared with another contact), timelines, keep-in-touch clocks, rapport and a few
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Max
 
 from goodwill.core.seed import BATCH, SeedRun, seed_step
 from goodwill.people.models import Contact, TimelineEntry
@@ -17,7 +16,7 @@ from goodwill.touchpoints.models import (
     InteractionKind,
     Participation,
 )
-from goodwill.touchpoints.services import rapport_refresh
+from goodwill.touchpoints.services import touch_clocks_refresh
 
 # Common touches are common: e-mails and calls far outnumber meals and home visits.
 KINDS = (
@@ -38,9 +37,8 @@ def seed_touchpoints(run: SeedRun) -> None:
         with transaction.atomic():
             count, touched = _touches(run, batch, ids)
             total += count
-            # Contacts of other batches who shared a touch are brought up to date too.
-            _clocks(run, touched)
-            rapport_refresh(run.workspace, touched, run.now)
+            # As logging them would have done; contacts of other batches who shared a touch too.
+            touch_clocks_refresh(run.workspace, touched, run.now)
             _dues(run, batch)
         run.progress("interactions", start + len(batch), len(ids))
     run.shared["counts"]["interactions"] = total
@@ -105,22 +103,6 @@ def _touches(run: SeedRun, batch: list[int], everyone: list[int]) -> tuple[int, 
     TimelineEntry.objects.bulk_create(entries, batch_size=BATCH)
     touched = {contact_id for _, people in planned for contact_id in people} | set(batch)
     return len(planned), sorted(touched)
-
-
-def _clocks(run: SeedRun, batch: list[int]) -> None:
-    """Each contact's last touch and next due touch, as logging them would have set."""
-    latest = dict(
-        Participation.objects.filter(workspace=run.workspace, contact_id__in=batch)
-        .values("contact_id")
-        .annotate(last=Max("occurred_at"))
-        .values_list("contact_id", "last")
-    )
-    contacts = list(Contact.objects.filter(workspace=run.workspace, pk__in=batch))
-    for contact in contacts:
-        contact.workspace = run.workspace
-        contact.last_touch_at = latest.get(contact.pk)
-        contact.touch_due_at = contact.compute_touch_due_at()
-    Contact.objects.bulk_update(contacts, ["last_touch_at", "touch_due_at"], batch_size=500)
 
 
 def _dues(run: SeedRun, batch: list[int]) -> None:

@@ -86,9 +86,11 @@ def _write_timeline(interaction: Interaction, people: Sequence[Contact]) -> None
         )
 
 
-def touch_clocks_refresh(workspace: Workspace, contact_ids: Iterable[int]) -> None:
+def touch_clocks_refresh(
+    workspace: Workspace, contact_ids: Iterable[int], now: datetime | None = None
+) -> None:
     """Set each contact's last touch to their latest interaction, the next due date with it, and
-    their rapport and dues; after any change to their touches."""
+    their rapport (as of *now*) and dues; after any change to their touches."""
     ids = list(set(contact_ids))
     latest = dict(
         scoped(Participation, workspace)
@@ -107,8 +109,10 @@ def touch_clocks_refresh(workspace: Workspace, contact_ids: Iterable[int]) -> No
                 contact.touch_snoozed_until = None
             contact.last_touch_at = new_last
         contact.touch_due_at = contact.compute_touch_due_at()
-    Contact.objects.bulk_update(contacts, ["last_touch_at", "touch_snoozed_until", "touch_due_at"])
-    rapport_refresh(workspace, ids)
+    Contact.objects.bulk_update(
+        contacts, ["last_touch_at", "touch_snoozed_until", "touch_due_at"], batch_size=500
+    )
+    rapport_refresh(workspace, ids, now)
     appreciation.reconcile(workspace, ids)
 
 
