@@ -1,6 +1,7 @@
 """Business-hours arithmetic for service targets: "4 working hours after it was filed".
 
-Time counts only while the workspace is open (its opening hours per weekday, in its time zone).
+Time counts only while the workspace is open (its opening hours per weekday, in its time zone)
+and not on its holidays (dates in its time zone, passed in by the caller so this stays pure).
 Each day is walked in local wall time and turned into real instants with zoneinfo, so a
 daylight-saving change inside or outside opening hours counts the hours that really pass.
 """
@@ -12,11 +13,17 @@ from goodwill.accounts.models import Workspace
 MAX_DAYS = 3660  # a target is never more than ten years of days away
 
 
-def _open_span(workspace: Workspace, day: date) -> tuple[datetime, datetime] | None:
+Holidays = frozenset[date]
+NO_HOLIDAYS: Holidays = frozenset()
+
+
+def _open_span(
+    workspace: Workspace, day: date, holidays: Holidays
+) -> tuple[datetime, datetime] | None:
     """When the workspace opens and closes on *day*, as UTC instants (compared and subtracted
     in UTC, since Python compares two times of one zone by their wall clocks)."""
     hours = workspace.opening_hours(day.weekday())
-    if hours is None:
+    if hours is None or day in holidays:
         return None
     zone = workspace.zone
     opens = datetime.combine(day, hours[0], tzinfo=zone).astimezone(UTC)
@@ -24,7 +31,14 @@ def _open_span(workspace: Workspace, day: date) -> tuple[datetime, datetime] | N
     return opens, closes
 
 
-def add_business_hours(workspace: Workspace, start: datetime, hours: float) -> datetime:
+def is_open_at(workspace: Workspace, moment: datetime, holidays: Holidays = NO_HOLIDAYS) -> bool:
+    local = moment.astimezone(workspace.zone)
+    return local.date() not in holidays and workspace.is_open_at(moment)
+
+
+def add_business_hours(
+    workspace: Workspace, start: datetime, hours: float, holidays: Holidays = NO_HOLIDAYS
+) -> datetime:
     """The instant *hours* of opening time after *start* (which may fall outside the hours)."""
     if hours < 0:
         raise ValueError("hours must not be negative")
@@ -32,7 +46,7 @@ def add_business_hours(workspace: Workspace, start: datetime, hours: float) -> d
     start = start.astimezone(UTC)
     day = start.astimezone(workspace.zone).date()
     for _ in range(MAX_DAYS):
-        span = _open_span(workspace, day)
+        span = _open_span(workspace, day, holidays)
         if span is not None:
             opens, closes = span
             begin = max(opens, start)
@@ -45,7 +59,9 @@ def add_business_hours(workspace: Workspace, start: datetime, hours: float) -> d
     raise ValueError("The workspace is never open: no business hours are set.")
 
 
-def business_hours_between(workspace: Workspace, start: datetime, end: datetime) -> float:
+def business_hours_between(
+    workspace: Workspace, start: datetime, end: datetime, holidays: Holidays = NO_HOLIDAYS
+) -> float:
     """How many opening hours pass from *start* to *end* (0 if end is not later)."""
     if end <= start:
         return 0.0
@@ -53,7 +69,7 @@ def business_hours_between(workspace: Workspace, start: datetime, end: datetime)
     day = start.astimezone(workspace.zone).date()
     last = end.astimezone(workspace.zone).date()
     while day <= last:
-        span = _open_span(workspace, day)
+        span = _open_span(workspace, day, holidays)
         if span is not None:
             begin = max(span[0], start.astimezone(UTC))
             finish = min(span[1], end.astimezone(UTC))

@@ -5,27 +5,24 @@ a honeypot must stay empty, a signed time stamp proves the form was filled in by
 a few seconds over it, and filings are limited per address and per workspace. A known address
 lands on its contact; a new one becomes a customer. The customer is acknowledged at once, through
 the messages outbox: the case number, an apology for a complaint, when the first answer comes (in
-the workspace's business hours), and the link to the case's status page, whose token is kept only
-as a hash.
+the workspace's business hours), and the link to the case's status page (goodwill.care.links).
 """
 
 import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from goodwill.accounts.models import Workspace, hash_token
+from goodwill.accounts.models import Workspace
+from goodwill.care import links
+from goodwill.care.clock import clock_of
 from goodwill.care.models import Case, CaseType
-from goodwill.care.services import case_open
+from goodwill.care.services import case_open, status_link
 from goodwill.core.scoping import scoped
 from goodwill.messaging.models import OutgoingMessage
 from goodwill.messaging.services import message_queue
@@ -53,15 +50,6 @@ def _check_stamp(stamp: str) -> None:
         raise ValidationError("The form expired; please fill it in again.") from None
     if timezone.now().timestamp() - shown < MIN_SECONDS:
         raise ValidationError("That was very fast; please check the form and send it again.")
-
-
-def case_for_token(workspace: Workspace, token: str) -> Case | None:
-    """The case whose status-page token this is (compared by hash, in constant time)."""
-    wanted = hash_token(token)
-    case = scoped(Case, workspace).filter(public_token_hash=wanted).first()
-    if case is None or not hmac.compare_digest(case.public_token_hash, wanted):
-        return None
-    return case
 
 
 @dataclass(frozen=True)
@@ -124,16 +112,14 @@ def file_public(
         raise ValidationError({"text": f"Tell us what happened (up to {MAX_TEXT:,} characters)."})
     subject = subject.strip() or text.strip().splitlines()[0]
     _limit(workspace, address)
-    token = secrets.token_urlsafe(24)
     with transaction.atomic():
         contact, new = _contact_for(workspace, name, address)
         case = case_open(
             contact, actor=None, type=type, subject=subject[:200], description=text.strip()
         )
-        case.public_token_hash = hash_token(token)
         case.customer_email, case.source = address, "public"
-        case.save(update_fields=["public_token_hash", "customer_email", "source"])
-        acknowledge(case, token)
+        case.save(update_fields=["customer_email", "source"])
+        acknowledge(case)
     return Filed(case, new)
 
 
@@ -141,14 +127,14 @@ def _promise(case: Case) -> str:
     workspace = case.workspace
     due = timezone.localtime(case.first_response_due_at, workspace.zone)
     when = f"{due:%A %-d %B, %H:%M}"
-    if workspace.is_open_at(case.created_at):
+    if clock_of(workspace).is_open_at(case.created_at):
         return f"You can expect our first answer by {when}."
     return f"It reached us outside our working hours: expect our first answer by {when}."
 
 
-def acknowledge(case: Case, token: str) -> None:
+def acknowledge(case: Case) -> None:
     """The acknowledgement e-mail, queued in the outbox (sent once, by the worker)."""
-    link = settings.SITE_URL + reverse("care:status_page", args=[case.workspace.slug, token])
+    link = status_link(case)
     sorry = (
         "We are sorry this happened, and we will put it right.\n\n"
         if case.type == CaseType.COMPLAINT
@@ -201,11 +187,9 @@ def send_fresh_links(workspace: Workspace, email: str) -> int:
     lines = []
     with transaction.atomic():
         for case in cases:
-            token = secrets.token_urlsafe(24)
-            case.public_token_hash = hash_token(token)
-            case.save(update_fields=["public_token_hash"])
-            link = settings.SITE_URL + reverse("care:status_page", args=[workspace.slug, token])
-            lines.append(f"Case #{case.number}: {case.subject}\n{link}")
+            links.case_token_new(case)
+            case.save(update_fields=["public_nonce", "public_token_hash"])
+            lines.append(f"Case #{case.number}: {case.subject}\n{status_link(case)}")
         message, new = message_queue(
             cases[0].contact,
             actor=None,

@@ -60,10 +60,26 @@ class Case(WorkspaceOwned):
     due_at = models.DateTimeField(help_text="When it should be resolved")
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # The clock stops while the case waits on the customer: since when it waits, and the
+    # business hours it has waited before, which push both targets back.
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    paused_hours = models.FloatField(default=0)
+    # Business hours (less the waiting) it took, kept when they happen for the care insight.
+    first_response_hours = models.FloatField(null=True, blank=True)
+    resolution_hours = models.FloatField(null=True, blank=True)
+    category = models.CharField(
+        max_length=80, blank=True, help_text="What it was about, e.g. late delivery"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.CharField(max_length=12, blank=True)  # resolved, spam, duplicate
-    # The customer's status page: a hash of the token in the link e-mailed to them.
+    # The customer's status page: the token in its link is derived from this nonce and the
+    # secret key (so later e-mails can carry the link), and looked up by its hash.
+    public_nonce = models.CharField(max_length=32, blank=True)
     public_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # The customer's one-click rating after resolution (1 to 5), with an optional comment.
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.TextField(max_length=2000, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
     customer_email = models.EmailField(blank=True)
     source = models.CharField(max_length=8, default="app")  # app, api, public
     created_by = models.ForeignKey(
@@ -80,6 +96,7 @@ class Case(WorkspaceOwned):
             models.Index(fields=["workspace", "status", "due_at"], name="care_case_ws_due"),
             models.Index(fields=["workspace", "-created_at"], name="care_case_ws_new"),
             models.Index(fields=["contact", "-created_at"], name="care_case_contact"),
+            models.Index(fields=["workspace", "resolved_at"], name="care_case_ws_resolved"),
         ]
 
     def __str__(self) -> str:
@@ -117,3 +134,48 @@ class CaseEntry(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.case}"
+
+
+class ServiceTarget(WorkspaceOwned):
+    """The workspace's own targets for one priority, in business hours (E5); a priority
+    without one uses goodwill.care.clock.DEFAULT_TARGETS."""
+
+    priority = models.CharField(max_length=8, choices=Priority.choices)
+    first_response_hours = models.FloatField()
+    resolution_hours = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "priority"], name="care_target_priority")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.priority}: {self.first_response_hours} h / {self.resolution_hours} h"
+
+
+class Holiday(WorkspaceOwned):
+    """A day the workspace is closed: service-target clocks do not run on it."""
+
+    date = models.DateField()
+    name = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "date"], name="care_holiday_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}".strip()
+
+
+class ClientLink(WorkspaceOwned):
+    """A contact's private client page (E1): an unguessable link, derived from the nonce and
+    the secret key so it can be shown again, and looked up by its hash."""
+
+    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="client_link")
+    nonce = models.CharField(max_length=32)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Client page of {self.contact_id}"

@@ -1,7 +1,8 @@
-"""Cases, one function per change: open, reply or note, change status, assign.
+"""Cases, one function per change: open, reply or note, change status, assign, update, rate.
 
 A case's service targets (first response, resolution) are counted in the workspace's business
-hours from when it was filed. A public reply is the first response when it is the first one.
+hours from when it was filed, and stop while it waits on the customer (goodwill.care.clock). A
+public reply is the first response when it is the first one.
 """
 
 from datetime import datetime, timedelta
@@ -14,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goodwill.accounts.models import Membership, User
-from goodwill.care.hours import add_business_hours
+from goodwill.care import links
+from goodwill.care.clock import Clock, clock_of, pause, resume
 from goodwill.care.models import (
     OPEN_STATUSES,
     Case,
@@ -31,14 +33,8 @@ from goodwill.messaging.tasks import send_message
 from goodwill.people.models import Contact, Email
 from goodwill.people.services import timeline_add
 from goodwill.touchpoints.appreciation import owe
-
-# Business hours to the first response and to the resolution, per priority.
-TARGETS: dict[str, tuple[float, float]] = {
-    Priority.URGENT: (1, 8),
-    Priority.HIGH: (4, 24),
-    Priority.NORMAL: (8, 40),
-    Priority.LOW: (16, 80),
-}
+from goodwill.touchpoints.models import Direction, InteractionKind
+from goodwill.touchpoints.services import interaction_log
 
 # Where a case may go from each status; a resolved or closed case reopens to in progress.
 TRANSITIONS: dict[str, set[str]] = {
@@ -56,18 +52,6 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.CLOSED: {Status.IN_PROGRESS},
 }
 CLOSE_REASONS = {"resolved", "spam", "duplicate"}
-
-
-def _targets(contact: Contact, priority: str, filed: datetime) -> tuple[datetime, datetime]:
-    first, resolve = TARGETS[priority]
-    workspace = contact.workspace
-    try:
-        return (
-            add_business_hours(workspace, filed, first),
-            add_business_hours(workspace, filed, resolve),
-        )
-    except ValueError:  # no business hours at all: count calendar hours
-        return filed + timedelta(hours=first), filed + timedelta(hours=resolve)
 
 
 def _check(type_: str, priority: str, subject: str, description: str) -> None:
@@ -94,13 +78,13 @@ def case_open(
     """Open a case for *contact*, numbered next in the workspace, with its service targets."""
     _check(type, priority, subject, description)
     filed_at = filed_at or timezone.now()
-    first_due, due = _targets(contact, priority, filed_at)
     workspace = contact.workspace
+    clock = clock_of(workspace)
     for _ in range(5):  # two cases opened at once may want the same number: try the next
         number = (scoped(Case, workspace).aggregate(n=Max("number"))["n"] or 0) + 1
         try:
             with transaction.atomic():
-                case = Case.objects.create(
+                case = Case(
                     workspace=workspace,
                     number=number,
                     contact=contact,
@@ -108,12 +92,14 @@ def case_open(
                     priority=priority,
                     subject=subject.strip(),
                     description=description.strip(),
-                    first_response_due_at=first_due,
-                    due_at=due,
                     created_by=actor,
                     created_at=filed_at,
                     updated_at=filed_at,
                 )
+                case.first_response_due_at, case.due_at = clock.due_dates(case)
+                case.save()
+                links.case_token_new(case)  # needs the primary key
+                case.save(update_fields=["public_nonce", "public_token_hash"])
                 _on_timeline(case, f"{case.get_type_display()} #{number}: {case.subject}", filed_at)
                 return case
         except IntegrityError:
@@ -145,6 +131,26 @@ def _entry(case: Case, kind: str, actor: User | None, **fields: str) -> CaseEntr
     )
 
 
+def _move(case: Case, status: str, reason: str, clock: Clock, now: datetime) -> None:
+    """The fields a move changes: the clock stops while waiting on the customer, the business
+    hours to resolution are kept when it is resolved, and forgotten when it is reopened."""
+    before = case.status
+    if status == Status.WAITING:
+        pause(case, now)
+    elif before == Status.WAITING:
+        resume(case, clock, now)
+    case.status = status
+    if status in (Status.RESOLVED, Status.CLOSED) and case.resolved_at is None:
+        case.resolved_at = now
+        case.resolution_hours = clock.elapsed(case, now)
+    if status == Status.CLOSED:
+        case.closed_at, case.close_reason = now, reason or "resolved"
+    if before in (Status.RESOLVED, Status.CLOSED) and status == Status.IN_PROGRESS:
+        case.resolved_at = case.closed_at = case.resolution_hours = None
+        case.close_reason = ""
+    case.updated_at = now
+
+
 def case_set_status(
     case: Case,
     status: str,
@@ -162,16 +168,7 @@ def case_set_status(
         raise ValidationError({"reason": "Close it as resolved, spam or duplicate."})
     before = case.status
     with transaction.atomic():
-        case.status = status
-        if status == Status.RESOLVED:
-            case.resolved_at = now
-        if status == Status.CLOSED:
-            case.closed_at, case.close_reason = now, reason or "resolved"
-            case.resolved_at = case.resolved_at or now
-        if before in (Status.RESOLVED, Status.CLOSED) and status == Status.IN_PROGRESS:
-            case.resolved_at = case.closed_at = None
-            case.close_reason = ""
-        case.updated_at = now
+        _move(case, status, reason, clock_of(case.workspace), now)
         case.save()
         entry = _entry(
             case, EntryKind.STATUS, actor, from_status=before, to_status=status, body=reason
@@ -204,8 +201,9 @@ def case_reply(
         entry = _entry(case, EntryKind.REPLY if public else EntryKind.NOTE, actor, body=body)
         if public and case.first_response_at is None:
             case.first_response_at = now
+            case.first_response_hours = clock_of(case.workspace).elapsed(case, now)
         case.updated_at = now
-        case.save(update_fields=["first_response_at", "updated_at"])
+        case.save(update_fields=["first_response_at", "first_response_hours", "updated_at"])
         if public:
             _on_timeline(case, f"Replied on case #{case.number}")
         if status and status != case.status:
@@ -224,6 +222,45 @@ def case_assign(case: Case, owner: User | None) -> Case:
         raise ValidationError({"owner": "Only a member of the workspace can own a case."})
     case.owner = owner
     case.save(update_fields=["owner"])
+    return case
+
+
+def case_update(case: Case, *, priority: str | None = None, category: str | None = None) -> Case:
+    """Change the priority (its targets follow, still counted from when it was filed) or the
+    category (what it was about, which the care insight lists as things to improve)."""
+    fields = ["updated_at"]
+    if priority is not None and priority != case.priority:
+        if priority not in Priority.values:
+            raise ValidationError({"priority": "Choose low, normal, high or urgent."})
+        case.priority = priority
+        case.first_response_due_at, case.due_at = clock_of(case.workspace).due_dates(case)
+        fields += ["priority", "first_response_due_at", "due_at"]
+    if category is not None:
+        category = " ".join(category.split())
+        if len(category) > 80:
+            raise ValidationError({"category": "Keep the category under 80 characters."})
+        case.category = category
+        fields.append("category")
+    case.updated_at = timezone.now()
+    case.save(update_fields=fields)
+    return case
+
+
+def case_rate(case: Case, *, rating: int, comment: str = "", now: datetime | None = None) -> Case:
+    """The customer's one-click rating of a resolved case (1 to 5), with an optional comment;
+    rating again replaces it."""
+    if case.resolved_at is None or case.close_reason in ("spam", "duplicate"):
+        raise ValidationError("You can rate the case once it is resolved.")
+    if rating not in range(1, 6):
+        raise ValidationError({"rating": "Choose from 1 to 5."})
+    comment = comment.strip()
+    if len(comment) > 2000:
+        raise ValidationError({"comment": "Keep the comment under 2,000 characters."})
+    case.rating, case.rating_comment = rating, comment
+    case.rated_at = now or timezone.now()
+    with transaction.atomic():
+        case.save(update_fields=["rating", "rating_comment", "rated_at"])
+        _on_timeline(case, f"Rated case #{case.number}: {rating} of 5", case.rated_at)
     return case
 
 
@@ -260,7 +297,8 @@ def case_customer_message(case: Case, *, body: str, now: datetime | None = None)
 
 def case_accept(case: Case) -> Case:
     """The customer accepts the resolution: the case closes, and a thank-you is owed to them
-    (for their patience)."""
+    (for their patience). A complaint put right within its target is a good touch: it is logged
+    as one, and counts in rapport."""
     if case.status != Status.RESOLVED:
         raise ValidationError("Only a resolved case can be accepted.")
     with transaction.atomic():
@@ -271,6 +309,16 @@ def case_accept(case: Case) -> Case:
             about=f"accepting the resolution of case #{case.number}",
             source=f"case:{case.pk}",
         )
+        resolved_at = case.resolved_at or timezone.now()
+        if case.type == CaseType.COMPLAINT and resolved_at <= case.due_at:
+            interaction_log(
+                case.workspace,
+                actor=None,
+                kind=InteractionKind.PUT_RIGHT,
+                contact_ids=[case.contact_id],
+                direction=Direction.THEIRS,
+                note=f"Complaint #{case.number} put right in time, and accepted: {case.subject}",
+            )
     return case
 
 
@@ -289,6 +337,30 @@ def case_reopen(case: Case, *, body: str = "") -> Case:
 
 # However busy a case gets, its customer gets at most this many e-mails an hour.
 INFORM_PER_HOUR = 10
+
+
+def status_link(case: Case) -> str:
+    """The full address of the case's status page, or "" when its link cannot be derived."""
+    token = links.case_token(case)
+    if not token:
+        return ""
+    return settings.SITE_URL + reverse("care:status_page", args=[case.workspace.slug, token])
+
+
+def _follow_up(case: Case) -> str:
+    link = status_link(case)
+    if not link:
+        lost = settings.SITE_URL + reverse("care:lost_link", args=[case.workspace.slug])
+        return (
+            "Reply or add details with the link in our first e-mail; if you lost it, get a "
+            f"fresh one here: {lost}"
+        )
+    if case.status == Status.RESOLVED:
+        return (
+            "Is it put right? Tell us with one click, and rate how we did, on your case's "
+            f"page:\n{link}"
+        )
+    return f"Reply or add details on your case's page:\n{link}"
 
 
 def inform_customer(case: Case, entry: CaseEntry, *, reply: str) -> bool:
@@ -312,14 +384,13 @@ def inform_customer(case: Case, entry: CaseEntry, *, reply: str) -> bool:
     )
     if recent.count() >= INFORM_PER_HOUR:
         return False
-    lost = settings.SITE_URL + reverse("care:lost_link", args=[case.workspace.slug])
     words = case.in_words
     body = (
         f"Dear {case.contact.greeting_name},\n\n"
         + (f"{reply}\n\n" if reply else "")
         + f"Your case #{case.number} ({case.subject}) is now {words}.\n\n"
-        + "Reply or add details with the link in our first e-mail; if you lost it, get a fresh "
-        + f"one here: {lost}\n\n{case.workspace.name}"
+        + _follow_up(case)
+        + f"\n\n{case.workspace.name}"
     )
     message, new = message_queue(
         case.contact,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from goodwill.accounts.access import WorkspaceRequest, member_required
 from goodwill.accounts.models import Workspace
 from goodwill.accounts.views import add_errors
-from goodwill.care import intake, services
+from goodwill.care import intake, links, services
 from goodwill.care.forms import CaseForm, PublicForm, ReplyForm
 from goodwill.care.models import OPEN_STATUSES, Case, CaseEntry, EntryKind, Status
 from goodwill.core.paging import window
@@ -152,12 +152,19 @@ def public_form(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "care/public_form.html", context, status=status)
 
 
+RATINGS = [(1, "poor"), (2, "not good"), (3, "all right"), (4, "good"), (5, "excellent")]
+
+
+def _number(value: str) -> int:
+    return int(value) if value.isdigit() else 0
+
+
 def status_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The case as its customer sees it: status in plain words and the replies to them; never
     the internal notes. Without the right token there is nothing to see. The customer can write
     (add details, answer), accept a resolution, or reopen it."""
     workspace = get_object_or_404(Workspace, slug=slug)
-    case = intake.case_for_token(workspace, token)
+    case = links.case_for_token(workspace, token)
     if case is None:
         raise Http404("No such case.")
     error, status = "", 200
@@ -166,6 +173,12 @@ def status_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         try:
             if action == "accept":
                 services.case_accept(case)
+            elif action == "rate":
+                services.case_rate(
+                    case,
+                    rating=_number(request.POST.get("rating", "")),
+                    comment=request.POST.get("comment", ""),
+                )
             elif action == "reopen":
                 services.case_reopen(case, body=body)
             else:
@@ -185,6 +198,7 @@ def status_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         "entries": entries,
         "error": error,
         "body": request.POST.get("body", "") if error else "",
+        "rating_choices": RATINGS,
     }
     return render(request, "care/status_page.html", context, status=status)
 

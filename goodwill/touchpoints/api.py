@@ -22,7 +22,7 @@ router = Router(tags=["touchpoints"])
 
 KindName = Literal[
     "call", "email", "meeting", "meal", "visit_home",
-    "visit_theirs", "event", "gift", "thank_you", "message",
+    "visit_theirs", "event", "gift", "thank_you", "message", "put_right",
 ]  # fmt: skip
 DirectionName = Literal["ours", "theirs"]
 ContactKindName = Literal["client", "customer", "prospect", "friend", "partner"]

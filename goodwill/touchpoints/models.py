@@ -19,6 +19,7 @@ class InteractionKind(models.TextChoices):
     GIFT = "gift", "Gift"
     THANK_YOU = "thank_you", "Thank-you"
     MESSAGE = "message", "Message"
+    PUT_RIGHT = "put_right", "Complaint put right"
 
 
 class Direction(models.TextChoices):

@@ -24,6 +24,7 @@ DEPTH_WEIGHTS = {
     "meeting": 3,
     "event": 3,
     "thank_you": 3,
+    "put_right": 3,
     "gift": 5,
     "meal": 6,
     "visit_theirs": 7,
