@@ -1,6 +1,6 @@
 """/api/v1/cases: customer-care cases, their replies and notes, and their status."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from django.db.models import QuerySet
@@ -8,9 +8,11 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from goodwill.api.platform import CappedPagination, user_of, workspace_of
+from goodwill.accounts.models import Workspace
+from goodwill.api.platform import CappedPagination, require_owner, user_of, workspace_of
 from goodwill.care import services
-from goodwill.care.models import OPEN_STATUSES, Case, CaseEntry
+from goodwill.care.clock import targets_of
+from goodwill.care.models import OPEN_STATUSES, Case, CaseEntry, Holiday
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people.models import Contact
 
@@ -35,6 +37,13 @@ class CaseOut(Schema):
     resolved_at: datetime | None
     closed_at: datetime | None
     close_reason: str
+    category: str
+    waiting_since: datetime | None = Field(description="Set while it waits on the customer")
+    paused_hours: float = Field(description="Business hours it waited on the customer before")
+    first_response_hours: float | None = Field(description="Business hours to the first reply")
+    resolution_hours: float | None = Field(description="Business hours to the resolution")
+    rating: int | None = Field(description="The customer's rating, 1 to 5")
+    rating_comment: str
     created_at: datetime
 
     @staticmethod
@@ -58,6 +67,40 @@ class CaseFilters(Schema):
 class StatusIn(Schema):
     status: StatusName
     reason: Literal["", "resolved", "spam", "duplicate"] = Field("", description="When closing")
+
+
+class CasePatch(Schema):
+    priority: PriorityName | None = Field(None, description="Its targets follow")
+    category: str | None = Field(None, max_length=80, description="What it was about")
+
+
+class TargetOut(Schema):
+    priority: str
+    first_response_hours: float
+    resolution_hours: float
+
+
+class TargetIn(Schema):
+    first_response_hours: float = Field(gt=0, le=services.MAX_TARGET_HOURS)
+    resolution_hours: float = Field(gt=0, le=services.MAX_TARGET_HOURS)
+
+
+class TargetsIn(Schema):
+    low: TargetIn | None = None
+    normal: TargetIn | None = None
+    high: TargetIn | None = None
+    urgent: TargetIn | None = None
+
+
+class HolidayOut(Schema):
+    id: int
+    date: date
+    name: str
+
+
+class HolidayIn(Schema):
+    date: date
+    name: str = Field("", max_length=100)
 
 
 class EntryOut(Schema):
@@ -110,6 +153,11 @@ def cases_get(request: HttpRequest, number: int) -> Case:
     return _case(request, number)
 
 
+@router.patch("/cases/{number}", response=CaseOut, summary="Change its priority or category")
+def cases_update(request: HttpRequest, number: int, payload: CasePatch) -> Case:
+    return services.case_update(_case(request, number), **payload.dict(exclude_unset=True))
+
+
 @router.post("/cases/{number}/status", response=CaseOut, summary="Change its status")
 def cases_status(request: HttpRequest, number: int, payload: StatusIn) -> Case:
     return services.case_set_status(
@@ -136,3 +184,61 @@ def entries_create(request: HttpRequest, number: int, payload: EntryIn) -> Statu
         status=payload.status or "",
     )
     return Status(201, entry)
+
+
+def _targets(workspace: Workspace) -> list[TargetOut]:
+    targets = targets_of(workspace)
+    return [
+        TargetOut(priority=priority, first_response_hours=first, resolution_hours=resolution)
+        for priority, (first, resolution) in targets.items()
+    ]
+
+
+@router.get("/care/targets", response=list[TargetOut], summary="Service targets per priority")
+def targets_get(request: HttpRequest) -> list[TargetOut]:
+    return _targets(workspace_of(request))
+
+
+@router.put(
+    "/care/targets",
+    response=list[TargetOut],
+    summary="Set service targets (owners)",
+    description='In business hours, e.g. {"high": {"first_response_hours": 2, '
+    '"resolution_hours": 16}}; priorities left out keep theirs. They apply to new cases.',
+)
+def targets_set(request: HttpRequest, payload: TargetsIn) -> list[TargetOut]:
+    require_owner(request)
+    workspace = workspace_of(request)
+    changes = {
+        priority: (target.first_response_hours, target.resolution_hours)
+        for priority, target in (
+            ("low", payload.low),
+            ("normal", payload.normal),
+            ("high", payload.high),
+            ("urgent", payload.urgent),
+        )
+        if target is not None
+    }
+    services.targets_set(workspace, changes)
+    return _targets(workspace)
+
+
+@router.get("/care/holidays", response=list[HolidayOut], summary="Days the workspace is closed")
+@paginate(CappedPagination)
+def holidays_list(request: HttpRequest) -> QuerySet[Holiday]:
+    return scoped(Holiday, workspace_of(request)).order_by("date", "id")
+
+
+@router.post("/care/holidays", response={201: HolidayOut}, summary="Add a holiday (owners)")
+def holidays_create(request: HttpRequest, payload: HolidayIn) -> Status[Holiday]:
+    require_owner(request)
+    return Status(201, services.holiday_add(workspace_of(request), payload.date, payload.name))
+
+
+@router.delete(
+    "/care/holidays/{holiday_id}", response={204: None}, summary="Remove a holiday (owners)"
+)
+def holidays_delete(request: HttpRequest, holiday_id: int) -> Status[None]:
+    require_owner(request)
+    services.holiday_remove(get_scoped_or_404(Holiday, workspace_of(request), pk=holiday_id))
+    return Status(204, None)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from goodwill.care.models import CaseType, Priority, Status
@@ -29,11 +31,9 @@ class ReplyForm(forms.Form):
     )
 
 
-class PublicForm(forms.Form):
-    """The public intake form; `website` is the honeypot, `stamp` the signed time shown."""
+class RequestForm(forms.Form):
+    """A request from a client page; `website` is the honeypot, `stamp` the signed time shown."""
 
-    name = forms.CharField(label="Your name", max_length=200)
-    email = forms.EmailField(label="Your e-mail address")
     type = forms.ChoiceField(label="This is", choices=CaseType.choices)
     subject = forms.CharField(label="About (an order, a date…)", max_length=200, required=False)
     text = forms.CharField(
@@ -47,3 +47,48 @@ class PublicForm(forms.Form):
         ),
     )
     stamp = forms.CharField(widget=forms.HiddenInput)
+
+
+class PublicForm(RequestForm):
+    """The public intake form: a request, and who it is from."""
+
+    name = forms.CharField(label="Your name", max_length=200)
+    email = forms.EmailField(label="Your e-mail address")
+    field_order = ["name", "email", "type", "subject", "text", "website"]
+
+
+class TargetsForm(forms.Form):
+    """The first-response and resolution targets per priority, in business hours."""
+
+    def __init__(self, *args: Any, targets: dict[str, tuple[float, float]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for priority, label in Priority.choices:
+            first, resolution = targets[priority]
+            for name, value, what in (
+                ("first", first, "first response"),
+                ("resolution", resolution, "resolution"),
+            ):
+                self.fields[f"{priority}_{name}"] = forms.FloatField(
+                    label=f"{label}: {what} (business hours)",
+                    min_value=0.1,
+                    max_value=2000,
+                    initial=value,
+                )
+
+    def targets(self) -> dict[str, tuple[float, float]]:
+        data = self.cleaned_data
+        return {p: (data[f"{p}_first"], data[f"{p}_resolution"]) for p in Priority.values}
+
+
+class HolidayForm(forms.Form):
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(max_length=100, required=False, label="Name (optional)")
+
+
+class CaseUpdateForm(forms.Form):
+    priority = forms.ChoiceField(choices=Priority.choices)
+    category = forms.CharField(
+        max_length=80,
+        required=False,
+        help_text="What it was about, e.g. late delivery: the care insight lists these.",
+    )

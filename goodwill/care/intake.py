@@ -21,7 +21,7 @@ from django.utils import timezone
 from goodwill.accounts.models import Workspace
 from goodwill.care import links
 from goodwill.care.clock import clock_of
-from goodwill.care.models import Case, CaseType
+from goodwill.care.models import Case, CaseType, ClientLink
 from goodwill.care.services import case_open, status_link
 from goodwill.core.scoping import scoped
 from goodwill.messaging.models import OutgoingMessage
@@ -58,10 +58,13 @@ class Filed:
     new_contact: bool
 
 
-def _limit(workspace: Workspace, address: str) -> None:
+def _limit(workspace: Workspace, address: str, contact: Contact | None = None) -> None:
     since = timezone.now() - timedelta(hours=1)
     recent = scoped(Case, workspace).filter(source="public", created_at__gte=since)
-    if recent.filter(customer_email__iexact=address).count() >= PER_ADDRESS_PER_HOUR:
+    theirs = recent.filter(contact=contact) if contact else recent
+    if address:
+        theirs = theirs.filter(customer_email__iexact=address)
+    if theirs.count() >= PER_ADDRESS_PER_HOUR:
         raise ValidationError("You have sent several requests in the last hour; we have them all.")
     if recent.count() >= PER_WORKSPACE_PER_HOUR:
         raise ValidationError("We are receiving many requests right now; please try again later.")
@@ -96,9 +99,7 @@ def file_public(
     honeypot: str = "",
 ) -> Filed:
     """File a customer's request from the public form and acknowledge it."""
-    if honeypot:
-        raise ValidationError("The form could not be sent.")
-    _check_stamp(stamp)
+    _check_form(stamp, honeypot, type, text)
     address = email.strip().lower()
     try:
         validate_email(address)
@@ -106,21 +107,52 @@ def file_public(
         raise ValidationError({"email": "Give an e-mail address we can answer."}) from None
     if not name.strip() or len(name) > 200:
         raise ValidationError({"name": "Give your name (up to 200 characters)."})
+    _limit(workspace, address)
+    with transaction.atomic():
+        contact, new = _contact_for(workspace, name, address)
+        case = _file(contact, address, type, subject, text)
+    return Filed(case, new)
+
+
+def file_for_client(
+    link: ClientLink, *, type: str, subject: str, text: str, stamp: str, honeypot: str = ""
+) -> Case:
+    """File a request from a contact's private client page: it is theirs, answered at their
+    first address (without one, they follow it on the page)."""
+    _check_form(stamp, honeypot, type, text)
+    contact = link.contact
+    address = (
+        scoped(Email, contact.workspace)
+        .filter(contact=contact)
+        .order_by("id")
+        .values_list("address", flat=True)
+        .first()
+    ) or ""
+    _limit(contact.workspace, address, contact)
+    with transaction.atomic():
+        return _file(contact, address, type, subject, text)
+
+
+def _check_form(stamp: str, honeypot: str, type: str, text: str) -> None:
+    if honeypot:
+        raise ValidationError("The form could not be sent.")
+    _check_stamp(stamp)
     if type not in CaseType.values:
         raise ValidationError({"type": "Choose what it is."})
     if not text.strip() or len(text) > MAX_TEXT:
         raise ValidationError({"text": f"Tell us what happened (up to {MAX_TEXT:,} characters)."})
+
+
+def _file(contact: Contact, address: str, type: str, subject: str, text: str) -> Case:
     subject = subject.strip() or text.strip().splitlines()[0]
-    _limit(workspace, address)
-    with transaction.atomic():
-        contact, new = _contact_for(workspace, name, address)
-        case = case_open(
-            contact, actor=None, type=type, subject=subject[:200], description=text.strip()
-        )
-        case.customer_email, case.source = address, "public"
-        case.save(update_fields=["customer_email", "source"])
+    case = case_open(
+        contact, actor=None, type=type, subject=subject[:200], description=text.strip()
+    )
+    case.customer_email, case.source = address, "public"
+    case.save(update_fields=["customer_email", "source"])
+    if address:
         acknowledge(case)
-    return Filed(case, new)
+    return case
 
 
 def _promise(case: Case) -> str:

@@ -32,6 +32,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = [Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING]
+# Open and with the service clock running (it stops while waiting on the customer).
+ACTIVE_STATUSES = [Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS]
 
 # The status in plain words, for the customer (their status page and e-mails).
 IN_WORDS = {

@@ -5,7 +5,8 @@ hours from when it was filed, and stop while it waits on the customer (goodwill.
 public reply is the first response when it is the first one.
 """
 
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from goodwill.accounts.models import Membership, User
+from goodwill.accounts.models import Membership, User, Workspace
 from goodwill.care import links
 from goodwill.care.clock import Clock, clock_of, pause, resume
 from goodwill.care.models import (
@@ -23,7 +24,9 @@ from goodwill.care.models import (
     CaseEntry,
     CaseType,
     EntryKind,
+    Holiday,
     Priority,
+    ServiceTarget,
     Status,
 )
 from goodwill.core.scoping import scoped
@@ -403,3 +406,45 @@ def inform_customer(case: Case, entry: CaseEntry, *, reply: str) -> bool:
     if new:
         send_message.enqueue(message.pk)
     return new
+
+
+MAX_TARGET_HOURS = 2000  # a year of working days: more is a typing mistake
+
+
+def targets_set(workspace: Workspace, targets: Mapping[str, tuple[float, float]]) -> None:
+    """The workspace's own targets per priority, (first response, resolution) in business
+    hours. They apply to cases opened from now on (and to a case whose priority is changed);
+    open cases keep theirs."""
+    for priority, (first, resolution) in targets.items():
+        label = priority.title()
+        if priority not in Priority.values:
+            raise ValidationError({"priority": "Choose low, normal, high or urgent."})
+        if not 0 < first <= MAX_TARGET_HOURS or not 0 < resolution <= MAX_TARGET_HOURS:
+            raise ValidationError(
+                f"{label}: give targets above 0 and up to {MAX_TARGET_HOURS:,} business hours."
+            )
+        if first > resolution:
+            raise ValidationError(
+                f"{label}: the first response cannot be due after the resolution."
+            )
+    with transaction.atomic():
+        for priority, (first, resolution) in targets.items():
+            ServiceTarget.objects.update_or_create(
+                workspace=workspace,
+                priority=priority,
+                defaults={"first_response_hours": first, "resolution_hours": resolution},
+            )
+
+
+def holiday_add(workspace: Workspace, day: date, name: str = "") -> Holiday:
+    """A day the workspace is closed; targets of cases opened from now on skip it."""
+    name = " ".join(name.split())
+    if len(name) > 100:
+        raise ValidationError({"name": "Keep the name under 100 characters."})
+    if scoped(Holiday, workspace).filter(date=day).exists():
+        raise ValidationError({"date": f"{day:%-d %B %Y} is already a holiday."})
+    return Holiday.objects.create(workspace=workspace, date=day, name=name)
+
+
+def holiday_remove(holiday: Holiday) -> None:
+    holiday.delete()

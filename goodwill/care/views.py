@@ -1,5 +1,7 @@
 """Cases in the app: the list, opening one for a contact, a case with its replies and notes."""
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,12 +10,21 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from goodwill.accounts.access import WorkspaceRequest, member_required
+from goodwill.accounts.access import WorkspaceRequest, member_required, owner_required
 from goodwill.accounts.models import Workspace
 from goodwill.accounts.views import add_errors
-from goodwill.care import intake, links, services
-from goodwill.care.forms import CaseForm, PublicForm, ReplyForm
-from goodwill.care.models import OPEN_STATUSES, Case, CaseEntry, EntryKind, Status
+from goodwill.care import client, intake, links, services
+from goodwill.care.clock import Clock, clock_of, targets_of
+from goodwill.care.forms import (
+    CaseForm,
+    CaseUpdateForm,
+    HolidayForm,
+    PublicForm,
+    ReplyForm,
+    RequestForm,
+    TargetsForm,
+)
+from goodwill.care.models import OPEN_STATUSES, Case, CaseEntry, EntryKind, Holiday, Status
 from goodwill.core.paging import window
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people.models import Contact
@@ -62,7 +73,11 @@ def _case(request: WorkspaceRequest, number: int) -> Case:
 
 
 def _page(
-    request: WorkspaceRequest, case: Case, form: ReplyForm, status: int = 200
+    request: WorkspaceRequest,
+    case: Case,
+    form: ReplyForm,
+    status: int = 200,
+    update: CaseUpdateForm | None = None,
 ) -> HttpResponse:
     entries = (
         scoped(CaseEntry, request.workspace)
@@ -70,18 +85,48 @@ def _page(
         .select_related("author")
         .order_by("created_at", "id")
     )
+    now = timezone.now()
+    clock = clock_of(request.workspace)
     context = {
         "case": case,
         "entries": entries,
         "form": form,
+        "update": update
+        or CaseUpdateForm(initial={"priority": case.priority, "category": case.category}),
+        "clock": _clock_words(case, clock, now),
+        "status_link": services.status_link(case),
         "next_statuses": [
             (value, label)
             for value, label in Status.choices
             if value in services.TRANSITIONS.get(case.status, set())
         ],
-        "now": timezone.now(),
+        "now": now,
     }
     return render(request, "care/case.html", context, status=status)
+
+
+def _hours(amount: float) -> str:
+    return f"{amount:.1f}".removesuffix(".0") + (
+        " business hour" if amount == 1 else " business hours"
+    )
+
+
+def _clock_words(case: Case, clock: Clock, now: datetime) -> str:
+    """Where the case stands against its targets, in business hours."""
+    if case.waiting_since is not None:
+        return "The clock is stopped while the case waits on the customer."
+    if not case.is_open:
+        if case.resolution_hours is None:
+            return ""
+        on_time = case.resolved_at is not None and case.resolved_at <= case.due_at
+        verdict = "within" if on_time else "after"
+        return f"Resolved in {_hours(case.resolution_hours)}, {verdict} the target."
+    due = case.due_at if case.first_response_at else case.first_response_due_at
+    what = "resolution" if case.first_response_at else "first response"
+    left = clock.left(due, now)
+    if left < 0:
+        return f"The {what} is {_hours(-left)} late."
+    return f"{_hours(left)} left to the {what}."
 
 
 @member_required
@@ -107,6 +152,22 @@ def case_reply(request: WorkspaceRequest, number: int) -> HttpResponse:
 
 @require_POST
 @member_required
+def case_update(request: WorkspaceRequest, number: int) -> HttpResponse:
+    case = _case(request, number)
+    form = CaseUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_update(case, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("care:case", number=case.number)
+    return _page(request, case, ReplyForm(), status=400, update=form)
+
+
+@require_POST
+@member_required
 def case_status(request: WorkspaceRequest, number: int) -> HttpResponse:
     case = _case(request, number)
     try:
@@ -121,6 +182,68 @@ def case_status(request: WorkspaceRequest, number: int) -> HttpResponse:
     else:
         messages.success(request, f"Case #{case.number} is {case.get_status_display().lower()}.")
     return redirect("care:case", number=case.number)
+
+
+def _settings_page(
+    request: WorkspaceRequest,
+    targets: TargetsForm | None = None,
+    holiday: HolidayForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    workspace = request.workspace
+    holidays = scoped(Holiday, workspace).order_by("date")
+    context = {
+        "targets": targets or TargetsForm(targets=targets_of(workspace)),
+        "holiday_form": holiday or HolidayForm(),
+        "holidays": window(holidays, request.GET, PAGE_SIZE),
+    }
+    return render(request, "care/settings.html", context, status=status)
+
+
+@member_required
+def care_settings(request: WorkspaceRequest) -> HttpResponse:
+    """Service targets per priority and the workspace's holidays."""
+    return _settings_page(request)
+
+
+@require_POST
+@owner_required
+def targets_save(request: WorkspaceRequest) -> HttpResponse:
+    form = TargetsForm(request.POST, targets=targets_of(request.workspace))
+    if form.is_valid():
+        try:
+            services.targets_set(request.workspace, form.targets())
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Service targets saved; they apply to new cases.")
+            return redirect("care:settings")
+    return _settings_page(request, targets=form, status=400)
+
+
+@require_POST
+@owner_required
+def holiday_add(request: WorkspaceRequest) -> HttpResponse:
+    form = HolidayForm(request.POST)
+    if form.is_valid():
+        try:
+            services.holiday_add(
+                request.workspace, form.cleaned_data["date"], form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, "Holiday added.")
+            return redirect("care:settings")
+    return _settings_page(request, holiday=form, status=400)
+
+
+@require_POST
+@owner_required
+def holiday_remove(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    services.holiday_remove(get_scoped_or_404(Holiday, request.workspace, pk=pk))
+    messages.success(request, "Holiday removed.")
+    return redirect("care:settings")
 
 
 def public_form(request: HttpRequest, slug: str) -> HttpResponse:
@@ -203,6 +326,92 @@ def status_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     return render(request, "care/status_page.html", context, status=status)
 
 
+def client_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """A contact's own page: their cases (each linking to its status page), when the workspace
+    is reachable, and a form for a new request. Without the right token there is nothing."""
+    workspace = get_object_or_404(Workspace, slug=slug)
+    link = links.client_for_token(workspace, token)
+    if link is None:
+        raise Http404("No such page.")
+    form = RequestForm(request.POST or None, initial={"stamp": intake.form_stamp()})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = intake.file_for_client(
+                    link,
+                    type=data["type"],
+                    subject=data["subject"],
+                    text=data["text"],
+                    stamp=data["stamp"],
+                    honeypot=data["website"],
+                )
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(request, f"Thank you: it is case #{case.number}.")
+                return redirect("care:client_page", slug=slug, token=token)
+    cases = (
+        scoped(Case, workspace)
+        .filter(contact=link.contact)
+        .exclude(close_reason__in=["spam", "duplicate"])
+        .order_by("-created_at", "-id")[:CLIENT_PAGE_CASES]
+    )
+    context = {
+        "public_workspace": workspace,
+        "contact": link.contact,
+        "cases": [(case, links.case_token(case)) for case in cases],
+        "hours": _opening_hours(workspace),
+        "holidays": scoped(Holiday, workspace)
+        .filter(date__gte=timezone.localdate(timezone=workspace.zone))
+        .order_by("date")[:5],
+        "form": form,
+    }
+    return render(request, "care/client_page.html", context, status=status)
+
+
+CLIENT_PAGE_CASES = 30
+
+
+def _opening_hours(workspace: Workspace) -> list[tuple[str, str]]:
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    result = []
+    for weekday, day in enumerate(days):
+        span = workspace.opening_hours(weekday)
+        result.append((day, f"{span[0]:%H:%M} to {span[1]:%H:%M}" if span else "closed"))
+    return result
+
+
+@member_required
+def client_link_manage(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """Make, replace, turn off or e-mail a contact's client page link."""
+    contact = get_scoped_or_404(Contact, request.workspace, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "make":
+                client.client_link_make(contact)
+                messages.success(request, "Their page is ready: copy the link or e-mail it.")
+            elif action == "revoke":
+                client.client_link_revoke(contact)
+                messages.success(request, "The page is turned off; its link no longer works.")
+            elif action == "send":
+                client.client_link_send(contact, actor=request.user)
+                messages.success(request, "The link is on its way to them.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("care:client_link", pk=contact.pk)
+    link = client.client_link(contact)
+    context = {
+        "contact": contact,
+        "link": link,
+        "url": client.client_page_url(link) if link else "",
+    }
+    return render(request, "care/client_link.html", context)
+
+
 def lost_link(request: HttpRequest, slug: str) -> HttpResponse:
     """E-mails fresh links to the cases of an address; shows the same answer whatever it is."""
     workspace = get_object_or_404(Workspace, slug=slug)
@@ -217,9 +426,16 @@ urlpatterns = [
     path("p/<slug:slug>/", public_form, name="public_form"),
     path("p/<slug:slug>/case/<str:token>/", status_page, name="status_page"),
     path("p/<slug:slug>/lost/", lost_link, name="lost_link"),
+    path("p/<slug:slug>/c/<str:token>/", client_page, name="client_page"),
+    path("people/<int:pk>/client-page/", client_link_manage, name="client_link"),
     path("care/", case_list, name="list"),
     path("care/<int:number>/", case_detail, name="case"),
     path("care/<int:number>/reply/", case_reply, name="reply"),
     path("care/<int:number>/status/", case_status, name="status"),
+    path("care/<int:number>/update/", case_update, name="update"),
+    path("settings/care/", care_settings, name="settings"),
+    path("settings/care/targets/", targets_save, name="targets"),
+    path("settings/care/holidays/", holiday_add, name="holiday_add"),
+    path("settings/care/holidays/<int:pk>/remove/", holiday_remove, name="holiday_remove"),
     path("people/<int:pk>/cases/new/", case_new, name="new"),
 ]
