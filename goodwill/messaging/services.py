@@ -200,6 +200,9 @@ def _claim(message_id: int, now: datetime) -> bool:
     return claimed == 1
 
 
+AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+
+
 def _permanent(error: Exception) -> bool:
     """A refusal the server will repeat (5xx) fails the message; anything else is retried."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
@@ -221,6 +224,9 @@ def message_send(message_id: int, now: datetime | None = None) -> bool:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to_address],
         reply_to=[message.created_by.email] if message.created_by else None,
+        # Nobody wrote it (an acknowledgement, a fresh link): say so, so that the customer's
+        # out-of-office or autoresponder does not answer it (RFC 3834, and Exchange's own).
+        headers=AUTOMATIC_HEADERS if message.created_by_id is None else None,
     )
     try:
         mailers.default.send_messages([email])

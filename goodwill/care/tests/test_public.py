@@ -58,6 +58,8 @@ class PublicIntakeTests(GoodwillTestCase):
             self.smtp.envelopes[0].content, policy=email.policy.default
         )
         assert message["Subject"] == "We have your complaint (case #1)"
+        # Automatic, so that the customer's autoresponder does not answer it (no loops).
+        assert message["Auto-Submitted"] == "auto-generated"
         body = message.get_content()
         assert "We are sorry this happened" in body
         assert "expect our first answer by" in body

@@ -89,6 +89,7 @@ class ComposeTests(GoodwillTestCase):
         sent = email.message_from_bytes(smtp.envelopes[0].content, policy=email.policy.default)
         assert sent["To"] == "dan@ortiz.example"
         assert sent["Reply-To"] == self.owner.email
+        assert sent["Auto-Submitted"] is None  # a person wrote it
         assert Interaction.objects.get().kind == "thank_you"
         due.refresh_from_db()
         assert due.state == DueState.SETTLED
