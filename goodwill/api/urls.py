@@ -4,6 +4,7 @@ from goodwill.accounts.api import router as accounts_router
 from goodwill.agenda.api import router as agenda_router
 from goodwill.api.platform import api
 from goodwill.care.api import router as care_router
+from goodwill.care.insight_api import router as care_insight_router
 from goodwill.messaging.api import router as messaging_router
 from goodwill.people.api import router as people_router
 from goodwill.touchpoints.api import router as touchpoints_router
@@ -14,5 +15,6 @@ api.add_router("/", touchpoints_router)
 api.add_router("/", agenda_router)
 api.add_router("/", messaging_router)
 api.add_router("/", care_router)
+api.add_router("/", care_insight_router)
 
 __all__ = ["api"]

@@ -54,3 +54,18 @@ def test_a_workspace_with_contacts_is_refused():
     with pytest.raises(CommandError, match="at least one"):
         _seed("empty", 0)
     assert Contact.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_seeded_cases_are_numbered_timed_and_answered():
+    from goodwill.care.models import Case, CaseEntry
+
+    workspace = _seed("care", 300)
+    cases = Case.objects.filter(workspace=workspace)
+    assert 3 <= cases.count() <= 25  # about one contact in thirty
+    assert sorted(cases.values_list("number", flat=True)) == list(range(1, cases.count() + 1))
+    answered = cases.filter(first_response_at__isnull=False)
+    assert CaseEntry.objects.filter(case__in=answered, kind="reply").count() == answered.count()
+    for case in cases.filter(status="closed"):
+        assert case.resolution_hours is not None
+        assert case.first_response_due_at <= case.due_at
