@@ -15,6 +15,7 @@ from django.db.models import Avg, Count, F, Min, Q, QuerySet
 from django.db.models.functions import Lower
 
 from goodwill.accounts.models import Workspace
+from goodwill.agenda.agenda import CONTACT_NAME
 from goodwill.care.models import OPEN_STATUSES, Case, CaseType
 from goodwill.core.scoping import scoped
 from goodwill.people.models import Contact
@@ -206,10 +207,6 @@ def by_category(workspace: Workspace, period: Period) -> list[Tally]:
 def to_improve(workspace: Workspace, period: Period) -> list[Tally]:
     """What the complaints were about: a list of things to improve, the most frequent first."""
     return _categories(_filed(workspace, period).filter(type=CaseType.COMPLAINT))
-
-
-# What Contact.display_name needs (as goodwill.agenda.agenda.CONTACT_NAME).
-CONTACT_NAME = ("contact__first_name", "contact__last_name", "contact__nickname")
 
 
 def by_client(workspace: Workspace, period: Period) -> list[ClientTally]:
