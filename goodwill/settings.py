@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "goodwill.agenda",
     "goodwill.messaging",
     "goodwill.care",
+    "goodwill.clients",
 ]
 
 MIDDLEWARE = [

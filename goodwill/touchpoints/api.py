@@ -205,7 +205,9 @@ def rapport_ladder(request: HttpRequest, filters: Query[KindFilter]) -> services
     return services.depth_totals(workspace_of(request), filters.kind or "")
 
 
-ReasonName = Literal["purchase", "delivery", "referral", "first_meeting", "lost_deal", "other"]
+ReasonName = Literal[
+    "purchase", "delivery", "referral", "first_meeting", "lost_deal", "event", "won", "other"
+]
 StateName = Literal["open", "settled", "dismissed", "all"]
 
 

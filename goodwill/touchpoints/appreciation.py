@@ -1,7 +1,8 @@
 """Appreciation (B4): what is owed to whom, raised by any app and settled by the touch it calls for.
 
 A thank-you is owed after a purchase, a delivery, a referral or a first meeting; a friendly
-follow-up after a lost deal ("thank them even when they don't buy"). Other capabilities raise
+follow-up after a lost deal ("thank them even when they don't buy") or after meeting someone new
+at an event. Other capabilities raise
 one with `owe()` (engagements when won or lost, purchases when made) and take it back with
 `withdraw()` when what raised it is deleted. A thank-you interaction logged at or after the
 event settles a thank-you; any touch you make at or after the event settles a follow-up.
@@ -41,8 +42,12 @@ FIRST_MEETING_WINDOW = timedelta(days=30)
 FUTURE_SLACK = timedelta(days=1)
 
 
+# Reasons that call for getting back in touch rather than for thanks.
+FOLLOW_UP_REASONS = {DueReason.LOST_DEAL, DueReason.EVENT}
+
+
 def kind_for(reason: str) -> str:
-    return DueKind.FOLLOW_UP if reason == DueReason.LOST_DEAL else DueKind.THANK_YOU
+    return DueKind.FOLLOW_UP if reason in FOLLOW_UP_REASONS else DueKind.THANK_YOU
 
 
 def settles(due_kind: str, kind: str, direction: str) -> bool:

@@ -128,6 +128,8 @@ class DueReason(models.TextChoices):
     REFERRAL = "referral", "a referral"
     FIRST_MEETING = "first_meeting", "a first meeting"
     LOST_DEAL = "lost_deal", "a lost deal"
+    EVENT = "event", "meeting them at an event"
+    WON = "won", "choosing you"
     OTHER = "other", "something else"
 
 
