@@ -103,6 +103,9 @@ class Workspace(models.Model):
         blank=True,
         help_text="ISO country code; phone numbers without +country are read as local to it.",
     )
+    currency = models.CharField(
+        max_length=3, default="EUR", help_text="ISO 4217 code of the money it mostly works in."
+    )
     leap_day = models.CharField(
         max_length=5,
         choices=[("feb28", "28 February"), ("mar1", "1 March")],

@@ -100,6 +100,7 @@ class Spend(WorkspaceOwned):
     last_12_months = models.DecimalField(**TOTAL)
     lifetime = models.DecimalField(**TOTAL)
     count = models.PositiveIntegerField(help_text="Purchases and won engagements, ever")
+    count_12_months = models.PositiveIntegerField(default=0)
     first_on = models.DateField()
     last_on = models.DateField()
     refreshed_on = models.DateField()
@@ -124,15 +125,15 @@ class PurchaseThanks(models.TextChoices):
 
 
 class ClientSettings(WorkspaceOwned):
-    """The workspace's money and its ideal client (F3); one row per workspace."""
+    """When a purchase earns a thank-you, and the workspace's ideal client (F3); one row per
+    workspace, made when first saved (its main currency is Workspace.currency)."""
 
-    currency = models.CharField(max_length=3, default="EUR")
     purchase_thanks = models.CharField(
         max_length=5, choices=PurchaseThanks.choices, default=PurchaseThanks.EVERY
     )
     purchase_thanks_above = models.DecimalField(**MONEY, null=True, blank=True)
-    # The ideal client: a yearly budget (in `currency`), how many times a year and in which
-    # months they need you, the kinds of work, and traits in your own words.
+    # The ideal client: a yearly budget (in the workspace's currency), how many times a year
+    # and in which months they need you, the kinds of work, and traits in your own words.
     budget_min = models.DecimalField(**MONEY, null=True, blank=True)
     budget_max = models.DecimalField(**MONEY, null=True, blank=True)
     times_min = models.PositiveSmallIntegerField(null=True, blank=True)
