@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from goodwill.accounts.models import WEEKDAYS, Role, Workspace
+from goodwill.core import money
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(available_timezones())]
 COUNTRY_CHOICES = [("", "—"), *((code, code) for code in sorted(phonenumbers.SUPPORTED_REGIONS))]
@@ -55,6 +56,11 @@ class WorkspaceSettingsForm(forms.Form):
         required=False,
         help_text="Phone numbers written without +country are read as numbers of this country.",
     )
+    currency = forms.ChoiceField(
+        label="Currency",
+        help_text="The money you mostly work in: totals, the ideal client's budget and new "
+        "purchases use it.",
+    )
     leap_day = forms.ChoiceField(
         label="29 February birthdays, in other years, fall on",
         choices=[("feb28", "28 February"), ("mar1", "1 March")],
@@ -66,12 +72,14 @@ class WorkspaceSettingsForm(forms.Form):
             "time_zone": workspace.time_zone,
             "country": workspace.country,
             "leap_day": workspace.leap_day,
+            "currency": workspace.currency,
         }
         for day in WEEKDAYS:
             span = workspace.business_hours.get(day) or ["", ""]
             initial[f"{day}_open"], initial[f"{day}_close"] = span
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = money.choices(workspace.currency)
         for day in WEEKDAYS:
             for part in ("open", "close"):
                 self.fields[f"{day}_{part}"] = forms.TimeField(

@@ -27,6 +27,7 @@ from goodwill.accounts.models import (
     hash_token,
     validate_business_hours,
 )
+from goodwill.core.money import check_currency
 from goodwill.env import is_time_zone
 
 # Write last_used_at at most this often, so reading the API does not turn every call into a write.
@@ -125,6 +126,7 @@ def workspace_update(
     business_hours: dict[str, list[str]],
     country: str | None = None,
     leap_day: str | None = None,
+    currency: str | None = None,
 ) -> Workspace:
     name = name.strip()
     if not name:
@@ -145,8 +147,12 @@ def workspace_update(
         if leap_day not in {"feb28", "mar1"}:
             raise ValidationError({"leap_day": "Choose 28 February or 1 March."})
         workspace.leap_day = leap_day
+    if currency is not None:
+        workspace.currency = check_currency(currency)
     workspace.name, workspace.time_zone, workspace.business_hours = name, time_zone, business_hours
-    workspace.save(update_fields=["name", "time_zone", "business_hours", "country", "leap_day"])
+    workspace.save(
+        update_fields=["name", "time_zone", "business_hours", "country", "leap_day", "currency"]
+    )
     return workspace
 
 

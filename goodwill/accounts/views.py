@@ -185,6 +185,7 @@ def workspace_settings(request: WorkspaceRequest) -> HttpResponse:
                     business_hours=form.business_hours(),
                     country=form.cleaned_data["country"],
                     leap_day=form.cleaned_data["leap_day"],
+                    currency=form.cleaned_data["currency"],
                 )
             except ValidationError as error:
                 add_errors(form, error)

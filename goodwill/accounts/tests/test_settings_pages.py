@@ -4,7 +4,10 @@ from goodwill.core.testing import GoodwillTestCase
 
 
 def settings_form(**overrides):
-    data = {"name": "Ortiz Consulting", "time_zone": "America/Chicago", "leap_day": "feb28"}
+    data = {
+        "name": "Ortiz Consulting", "time_zone": "America/Chicago", "leap_day": "feb28",
+        "currency": "EUR",
+    }  # fmt: skip
     for day, span in default_business_hours().items():
         data[f"{day}_open"], data[f"{day}_close"] = span or ["", ""]
     data.update(overrides)
@@ -198,3 +201,15 @@ class WorkspaceCountryAndLeapDayTests(GoodwillTestCase):
         assert response.status_code == 400
         self.workspace.refresh_from_db()
         assert self.workspace.country == "SE"
+
+
+class CurrencyTests(GoodwillTestCase):
+    def test_an_owner_sets_the_currency_and_a_made_up_one_is_refused(self):
+        self.login(self.owner)
+        assert self.client.post("/settings/", settings_form(currency="SEK")).status_code == 302
+        self.workspace.refresh_from_db()
+        assert self.workspace.currency == "SEK"
+        for bad in ("XXX", "DEM", "sekk", ""):
+            assert self.client.post("/settings/", settings_form(currency=bad)).status_code == 400
+        self.workspace.refresh_from_db()
+        assert self.workspace.currency == "SEK"
