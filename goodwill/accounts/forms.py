@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 from zoneinfo import available_timezones
 
 import phonenumbers
@@ -79,7 +79,7 @@ class WorkspaceSettingsForm(forms.Form):
             initial[f"{day}_open"], initial[f"{day}_close"] = span
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
-        self.fields["currency"].choices = money.choices(workspace.currency)
+        cast(forms.ChoiceField, self.fields["currency"]).choices = money.choices(workspace.currency)
         for day in WEEKDAYS:
             for part in ("open", "close"):
                 self.fields[f"{day}_{part}"] = forms.TimeField(

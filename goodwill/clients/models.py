@@ -11,9 +11,6 @@ from django.utils import timezone
 from goodwill.core.scoping import WorkspaceOwned
 from goodwill.people.models import Contact
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-TOTAL = {"max_digits": 16, "decimal_places": 2}
-
 
 class EngagementKind(models.TextChoices):
     PROJECT = "project", "Project"
@@ -38,7 +35,7 @@ class Engagement(WorkspaceOwned):
     work = models.CharField(
         max_length=80, blank=True, help_text="The kind of work, e.g. branding or a website"
     )
-    value = models.DecimalField(**MONEY)
+    value = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
@@ -74,7 +71,7 @@ class Purchase(WorkspaceOwned):
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="purchases")
     purchased_on = models.DateField()
     description = models.CharField(max_length=500, blank=True)
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -97,8 +94,8 @@ class Spend(WorkspaceOwned):
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="spend")
     currency = models.CharField(max_length=3)
-    last_12_months = models.DecimalField(**TOTAL)
-    lifetime = models.DecimalField(**TOTAL)
+    last_12_months = models.DecimalField(max_digits=16, decimal_places=2)
+    lifetime = models.DecimalField(max_digits=16, decimal_places=2)
     count = models.PositiveIntegerField(help_text="Purchases and won engagements, ever")
     count_12_months = models.PositiveIntegerField(default=0)
     first_on = models.DateField()
@@ -131,11 +128,13 @@ class ClientSettings(WorkspaceOwned):
     purchase_thanks = models.CharField(
         max_length=5, choices=PurchaseThanks.choices, default=PurchaseThanks.EVERY
     )
-    purchase_thanks_above = models.DecimalField(**MONEY, null=True, blank=True)
+    purchase_thanks_above = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True
+    )
     # The ideal client: a yearly budget (in the workspace's currency), how many times a year
     # and in which months they need you, the kinds of work, and traits in your own words.
-    budget_min = models.DecimalField(**MONEY, null=True, blank=True)
-    budget_max = models.DecimalField(**MONEY, null=True, blank=True)
+    budget_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    budget_max = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     times_min = models.PositiveSmallIntegerField(null=True, blank=True)
     times_max = models.PositiveSmallIntegerField(null=True, blank=True)
     months = models.JSONField(default=list, blank=True)  # 1-12

@@ -19,7 +19,7 @@ def currencies() -> frozenset[str]:
     codes: set[str] = set()
     today = timezone.now().date()
     for territory in Locale("en").territories:
-        if territory.isalpha():
+        if isinstance(territory, str) and territory.isalpha():
             codes.update(get_territory_currencies(territory, start_date=today))
     return frozenset(codes)
 
