@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("goodwill.agenda.urls")),
     path("", include("goodwill.messaging.urls")),
     path("", include("goodwill.care.urls")),
+    path("", include("goodwill.clients.urls")),
+    path("", include("goodwill.events.urls")),
     path("", include("goodwill.core.urls")),
 ]
 

@@ -5,6 +5,9 @@ from goodwill.agenda.api import router as agenda_router
 from goodwill.api.platform import api
 from goodwill.care.api import router as care_router
 from goodwill.care.insight_api import router as care_insight_router
+from goodwill.clients.api import router as clients_router
+from goodwill.clients.fit_api import router as fit_router
+from goodwill.events.api import router as events_router
 from goodwill.messaging.api import router as messaging_router
 from goodwill.people.api import router as people_router
 from goodwill.touchpoints.api import router as touchpoints_router
@@ -16,5 +19,8 @@ api.add_router("/", agenda_router)
 api.add_router("/", messaging_router)
 api.add_router("/", care_router)
 api.add_router("/", care_insight_router)
+api.add_router("/", fit_router)
+api.add_router("/", clients_router)
+api.add_router("/", events_router)
 
 __all__ = ["api"]

@@ -56,7 +56,10 @@ class Engagement(WorkspaceOwned):
 
     class Meta:
         indexes = [
-            models.Index(fields=["workspace", "status", "-created_at"], name="cl_eng_ws_status"),
+            models.Index(
+                fields=["workspace", "status", "-created_at", "-id"], name="cl_eng_ws_status"
+            ),
+            models.Index(fields=["workspace", "-created_at", "-id"], name="cl_eng_ws_new"),
             models.Index(fields=["contact", "won_on"], name="cl_eng_contact_won"),
             models.Index(fields=["workspace", "won_on"], name="cl_eng_ws_won"),
         ]

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from goodwill.accounts.models import User, Workspace
 from goodwill.clients.economics import spend_refresh
+from goodwill.clients.fit import fit_refresh
 from goodwill.clients.models import (
     ClientSettings,
     Engagement,
@@ -28,8 +29,8 @@ from goodwill.clients.models import (
 )
 from goodwill.core.money import check_amount, check_currency
 from goodwill.core.scoping import scoped
-from goodwill.people.models import Contact
-from goodwill.people.services import timeline_add
+from goodwill.people.models import Contact, Kind, TimelineEntry
+from goodwill.people.services import contact_update, timeline_add
 from goodwill.touchpoints.appreciation import owe, withdraw
 from goodwill.touchpoints.models import DueReason
 
@@ -221,6 +222,10 @@ def engagement_delete(engagement: Engagement) -> None:
     with transaction.atomic():
         for _, what in OWED.values():
             withdraw(engagement.workspace, _source(engagement, what))
+        # Its lines on the timeline would link to nothing.
+        scoped(TimelineEntry, engagement.workspace).filter(
+            contact=contact, kind="engagement", data__engagement_id=engagement.pk
+        ).delete()
         engagement.delete()
         _spend(contact)
 
@@ -293,7 +298,10 @@ def purchase_delete(purchase: Purchase) -> None:
 
 
 def _spend(contact: Contact) -> None:
-    spend_refresh(contact.workspace, [contact.pk], _today(contact.workspace))
+    """Their spend, and so their fit, follow at once (the ranking reads both)."""
+    today = _today(contact.workspace)
+    spend_refresh(contact.workspace, [contact.pk], today)
+    fit_refresh(contact.workspace, [contact.pk], today)
 
 
 # -- Settings ------------------------------------------------------------------------------
@@ -315,3 +323,21 @@ def purchase_thanks_set(
     settings.purchase_thanks, settings.purchase_thanks_above = policy, threshold
     settings.save()
     return settings
+
+
+# -- Prospects -----------------------------------------------------------------------------
+
+CONVERTIBLE = {Kind.CLIENT, Kind.CUSTOMER}
+
+
+def prospect_convert(contact: Contact, *, actor: User | None, kind: str) -> Contact:
+    """A prospect becomes a client or a customer: the same person, with all their history."""
+    if kind not in CONVERTIBLE:
+        raise ValidationError({"kind": "A prospect becomes a client or a customer."})
+    if contact.kind != Kind.PROSPECT:
+        raise ValidationError({"kind": f"{contact.display_name} is not a prospect."})
+    with transaction.atomic():
+        contact_update(contact, actor=actor, kind=kind)
+        label = Kind(kind).label.lower()
+        timeline_add(contact, kind="became", title=f"Became a {label}")
+    return contact

@@ -24,4 +24,6 @@ NAVIGATION: list[NavItem] = [
     NavItem("Relationships", "touchpoints:relationships", "B3"),
     NavItem("Messages", "messaging:outbox", "D"),
     NavItem("Care", "care:list", "E"),
+    NavItem("Clients", "clients:ranking", "F"),
+    NavItem("Events", "events:list", "F5"),
 ]

@@ -16,6 +16,7 @@ class Window[T]:
     number: int
     has_next: bool
     query: str  # the other query parameters, for the pager's links
+    offset: int = 0  # how many rows come before this page, for numbering them
 
     @property
     def has_previous(self) -> bool:
@@ -55,4 +56,4 @@ def window[T](queryset: QuerySet[Any, T], params: QueryDict, size: int) -> Windo
     rows = list(queryset[start : start + size + 1])
     others = params.copy()
     others.pop("page", None)
-    return Window(rows[:size], number, len(rows) > size, others.urlencode())
+    return Window(rows[:size], number, len(rows) > size, others.urlencode(), start)
