@@ -13,6 +13,7 @@ from goodwill.api.platform import CappedPagination, require_owner, user_of, work
 from goodwill.care import services
 from goodwill.care.clock import targets_of
 from goodwill.care.models import OPEN_STATUSES, Case, CaseEntry, Holiday
+from goodwill.clients.models import Purchase
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people.models import Contact
 
@@ -43,12 +44,17 @@ class CaseOut(Schema):
     first_response_hours: float | None = Field(description="Business hours to the first reply")
     resolution_hours: float | None = Field(description="Business hours to the resolution")
     rating: int | None = Field(description="The customer's rating, 1 to 5")
+    purchase: int | None = Field(description="The purchase it is about")
     rating_comment: str
     created_at: datetime
 
     @staticmethod
     def resolve_contact(obj: Case) -> int:
         return obj.contact_id
+
+    @staticmethod
+    def resolve_purchase(obj: Case) -> int | None:
+        return obj.purchase_id
 
 
 class CaseIn(Schema):
@@ -57,6 +63,7 @@ class CaseIn(Schema):
     subject: str = Field(max_length=200)
     description: str = Field("", max_length=20000)
     priority: PriorityName = "normal"
+    purchase: int | None = Field(None, description="One of the contact's purchases")
 
 
 class CaseFilters(Schema):
@@ -136,7 +143,11 @@ def cases_list(request: HttpRequest, filters: Query[CaseFilters]) -> QuerySet[Ca
 
 @router.post("/cases", response={201: CaseOut}, summary="Open a case for a contact")
 def cases_create(request: HttpRequest, payload: CaseIn) -> Status[Case]:
-    contact = get_scoped_or_404(Contact, workspace_of(request), pk=payload.contact)
+    workspace = workspace_of(request)
+    contact = get_scoped_or_404(Contact, workspace, pk=payload.contact)
+    purchase = None
+    if payload.purchase is not None:
+        purchase = get_scoped_or_404(Purchase, workspace, pk=payload.purchase)
     case = services.case_open(
         contact,
         actor=user_of(request),
@@ -144,6 +155,7 @@ def cases_create(request: HttpRequest, payload: CaseIn) -> Status[Case]:
         subject=payload.subject,
         description=payload.description,
         priority=payload.priority,
+        purchase=purchase,
     )
     return Status(201, case)
 

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -12,6 +12,16 @@ class CaseForm(forms.Form):
     description = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=20000
     )
+    purchase = forms.TypedChoiceField(
+        label="About their purchase", required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, purchases: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.TypedChoiceField, self.fields["purchase"])
+        field.choices = [("", "(none)"), *purchases]
+        if not purchases:
+            field.widget = forms.HiddenInput()
 
 
 class ReplyForm(forms.Form):

@@ -72,6 +72,10 @@ class Case(WorkspaceOwned):
     category = models.CharField(
         max_length=80, blank=True, help_text="What it was about, e.g. late delivery"
     )
+    # The purchase a return (or a complaint) is about, when it is known.
+    purchase = models.ForeignKey(
+        "clients.Purchase", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.CharField(max_length=12, blank=True)  # resolved, spam, duplicate
     # The customer's status page: the token in its link is derived from this nonce and the

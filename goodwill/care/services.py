@@ -29,6 +29,7 @@ from goodwill.care.models import (
     ServiceTarget,
     Status,
 )
+from goodwill.clients.models import Purchase
 from goodwill.core.scoping import scoped
 from goodwill.messaging.models import OutgoingMessage
 from goodwill.messaging.services import message_queue
@@ -77,9 +78,13 @@ def case_open(
     description: str = "",
     priority: str = Priority.NORMAL,
     filed_at: datetime | None = None,
+    purchase: Purchase | None = None,
 ) -> Case:
-    """Open a case for *contact*, numbered next in the workspace, with its service targets."""
+    """Open a case for *contact*, numbered next in the workspace, with its service targets;
+    a return or a complaint may say which of their purchases it is about."""
     _check(type, priority, subject, description)
+    if purchase is not None and purchase.contact_id != contact.pk:
+        raise ValidationError({"purchase": "That purchase is not theirs."})
     filed_at = filed_at or timezone.now()
     workspace = contact.workspace
     clock = clock_of(workspace)
@@ -98,6 +103,7 @@ def case_open(
                     created_by=actor,
                     created_at=filed_at,
                     updated_at=filed_at,
+                    purchase=purchase,
                 )
                 case.first_response_due_at, case.due_at = clock.due_dates(case)
                 case.save()

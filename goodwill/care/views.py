@@ -25,12 +25,14 @@ from goodwill.care.forms import (
     TargetsForm,
 )
 from goodwill.care.models import OPEN_STATUSES, Case, CaseEntry, EntryKind, Holiday, Status
+from goodwill.clients.models import Purchase
 from goodwill.core.paging import window
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people.models import Contact
 
 app_name = "care"
 PAGE_SIZE = 50
+RECENT_PURCHASES = 20
 
 
 @member_required
@@ -53,13 +55,22 @@ def case_list(request: WorkspaceRequest) -> HttpResponse:
 @member_required
 def case_new(request: WorkspaceRequest, pk: int) -> HttpResponse:
     contact = get_scoped_or_404(Contact, request.workspace, pk=pk)
-    form = CaseForm(request.POST or None)
+    purchases = list(
+        scoped(Purchase, request.workspace)
+        .filter(contact=contact)
+        .order_by("-purchased_on", "-id")[:RECENT_PURCHASES]
+    )
+    choices = [(p.pk, f"{p.purchased_on:%-d %b %Y}: {p.description or p.amount} {p.currency}")
+               for p in purchases]  # fmt: skip
+    form = CaseForm(request.POST or None, purchases=choices)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            data["purchase"] = next((p for p in purchases if p.pk == data["purchase"]), None)
             try:
-                case = services.case_open(contact, actor=request.user, **form.cleaned_data)
+                case = services.case_open(contact, actor=request.user, **data)
             except ValidationError as error:
                 add_errors(form, error)
             else:

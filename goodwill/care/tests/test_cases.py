@@ -194,3 +194,40 @@ class CaseApiTests(GoodwillTestCase):
         assert self.api("GET", "cases", token=token).json()["count"] == 0
         case.refresh_from_db()
         assert case.status == "new"
+
+
+class CasePurchaseTests(GoodwillTestCase):
+    def setUp(self):
+        from goodwill.clients.services import purchase_create
+
+        self.dan = people.contact_create(
+            self.workspace, actor=self.owner, kind="customer", first_name="Dan"
+        )
+        self.eve = people.contact_create(
+            self.workspace, actor=self.owner, kind="customer", first_name="Eve"
+        )
+        self.mugs = purchase_create(self.dan, actor=self.owner, amount="40", description="Mugs")
+        self.eves = purchase_create(self.eve, actor=self.owner, amount="9", description="Card")
+
+    def test_a_return_points_to_the_purchase_it_is_about(self):
+        self.login(self.owner)
+        new = f"/people/{self.dan.pk}/cases/new/"
+        self.assertContains(self.client.get(new), "Mugs")
+        data = {"type": "return", "priority": "normal", "subject": "Chipped"}
+        wrong = self.client.post(new, {**data, "purchase": str(self.eves.pk)})
+        assert wrong.status_code == 400  # not one of Dan's purchases
+        assert self.client.post(new, {**data, "purchase": str(self.mugs.pk)}).status_code == 302
+        case = Case.objects.get()
+        assert case.purchase == self.mugs
+        self.assertContains(self.client.get(f"/care/{case.number}/"), "About their purchase")
+        body = {"contact": self.dan.pk, "type": "return", "subject": "x", "purchase": self.eves.pk}
+        assert self.api("POST", "cases", body=body).status_code == 422
+        body["purchase"] = self.mugs.pk
+        created = self.api("POST", "cases", body=body)
+        assert created.json()["purchase"] == self.mugs.pk
+        outsider = people.contact_create(
+            self.other_workspace, actor=self.outsider, kind="customer", first_name="Zed"
+        )
+        body = {"contact": outsider.pk, "type": "return", "subject": "x", "purchase": self.mugs.pk}
+        assert self.api("POST", "cases", token=self.outsider_token, body=body).status_code == 404
+        assert Case.objects.count() == 2
