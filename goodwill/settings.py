@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "goodwill.messaging",
     "goodwill.care",
     "goodwill.clients",
+    "goodwill.agreements",
     "goodwill.events",
 ]
 

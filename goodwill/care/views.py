@@ -14,6 +14,7 @@ from goodwill.accounts.access import WorkspaceRequest, member_required, owner_re
 from goodwill.accounts.models import Workspace
 from goodwill.accounts.views import add_errors
 from goodwill.care import client, intake, links, services
+from goodwill.care.client_sections import client_sections
 from goodwill.care.clock import Clock, clock_of, targets_of
 from goodwill.care.forms import (
     CaseForm,
@@ -375,6 +376,7 @@ def client_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         "contact": link.contact,
         "cases": [(case, links.case_token(case)) for case in cases],
         "hours": _opening_hours(workspace),
+        "sections": client_sections(link.contact),
         "holidays": scoped(Holiday, workspace)
         .filter(date__gte=timezone.localdate(timezone=workspace.zone))
         .order_by("date")[:5],

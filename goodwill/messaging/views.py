@@ -61,7 +61,8 @@ def _draft(
         if params.get("template")
         else templates.filter(occasion=occasion).order_by("id").first()
     )
-    about = (due.about or due.get_reason_display()) if due else ""
+    # A due says what it is about; other callers (a broken agreement) may say it themselves.
+    about = (due.about or due.get_reason_display()) if due else params.get("about", "")[:300]
     values = Values.of(
         contact, request.user, occasion=Occasion(occasion).label.lower(), member=member, about=about
     )

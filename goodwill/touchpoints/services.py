@@ -28,6 +28,7 @@ from goodwill.touchpoints.models import (
     RapportScore,
 )
 from goodwill.touchpoints.rapport import WINDOW, Rapport, Touch, monthly, rapport
+from goodwill.touchpoints.signals import interaction_logged
 
 # A touch logged for later than this is a typo, not a plan (plans are reminders, issue 5).
 FUTURE_SLACK = timedelta(days=1)
@@ -150,6 +151,7 @@ def interaction_log(
         _write_timeline(interaction, people)
         appreciation.raise_first_meetings(interaction, people)
         touch_clocks_refresh(workspace, [c.pk for c in people])
+        interaction_logged.send(Interaction, interaction=interaction, people=people)
     return interaction
 
 

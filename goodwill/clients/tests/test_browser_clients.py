@@ -172,10 +172,14 @@ def test_a_lost_engagement_owes_a_follow_up_until_it_is_sent(page: Page, live_se
     assert due.closed_at is not None
     assert Due.objects.count() == 1
 
-    # Dan's page says so too.
+    # Dan's page says so too: nothing owed, the loss and the e-mail on his timeline, and the
+    # lost engagement no longer among his open ones.
     page.goto(f"{live_server.url}/people/{dan.pk}/")
     expect(page.locator("#thanks")).to_contain_text("Nothing owed right now")
-    expect(page.locator("#business")).to_contain_text(f"{TITLE} lost")
+    timeline = page.locator("#timeline")
+    expect(timeline).to_contain_text(f"Lost: {TITLE}")
+    expect(timeline).to_contain_text("Thank you for considering us, Dan")
+    expect(page.locator("#business").get_by_role("link", name=TITLE)).to_have_count(0)
 
     # Nothing more goes out.
     assert worker.jobs_run_ready(WORKER) == 0
