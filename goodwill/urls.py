@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("goodwill.messaging.urls")),
     path("", include("goodwill.care.urls")),
     path("", include("goodwill.clients.urls")),
+    path("", include("goodwill.agreements.urls")),
     path("", include("goodwill.events.urls")),
     path("", include("goodwill.core.urls")),
 ]

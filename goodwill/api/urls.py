@@ -2,6 +2,9 @@
 
 from goodwill.accounts.api import router as accounts_router
 from goodwill.agenda.api import router as agenda_router
+from goodwill.agreements.api import router as agreements_router
+from goodwill.agreements.breach_api import router as agreements_breach_router
+from goodwill.agreements.health_api import router as agreements_health_router
 from goodwill.api.platform import api
 from goodwill.care.api import router as care_router
 from goodwill.care.insight_api import router as care_insight_router
@@ -21,6 +24,9 @@ api.add_router("/", care_router)
 api.add_router("/", care_insight_router)
 api.add_router("/", fit_router)
 api.add_router("/", clients_router)
+api.add_router("/", agreements_router)
+api.add_router("/", agreements_breach_router)
+api.add_router("/", agreements_health_router)
 api.add_router("/", events_router)
 
 __all__ = ["api"]

@@ -1,0 +1,1 @@
+"""Registered from AgreementsConfig.ready()."""
