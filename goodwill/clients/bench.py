@@ -15,4 +15,7 @@ def clients_scenarios(context: BenchContext) -> list[Scenario]:
         get("engagements list", lambda r: f"/clients/engagements/?page={r.randrange(1, 20)}",
             target_ms=30),
         get("prospects", lambda r: f"/clients/prospects/?page={r.randrange(1, 20)}", target_ms=20),
+        get("fit and rapport ranking", lambda r: f"/clients/fit/?page={r.randrange(1, 20)}",
+            target_ms=20),
+        get("fit ranking API", lambda r: "/api/v1/clients/fit", target_ms=20, api=True),
     ]  # fmt: skip
