@@ -6,9 +6,10 @@ from typing import Literal
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from goodwill.accounts.models import Workspace
+from goodwill.accounts.models import Membership, Workspace
 from goodwill.api.platform import CappedPagination, require_owner, user_of, workspace_of
 from goodwill.care import services
 from goodwill.care.clock import targets_of
@@ -45,6 +46,7 @@ class CaseOut(Schema):
     resolution_hours: float | None = Field(description="Business hours to the resolution")
     rating: int | None = Field(description="The customer's rating, 1 to 5")
     purchase: int | None = Field(description="The purchase it is about")
+    owner: int | None = Field(description="The user id of the member who handles it")
     rating_comment: str
     created_at: datetime
 
@@ -55,6 +57,10 @@ class CaseOut(Schema):
     @staticmethod
     def resolve_purchase(obj: Case) -> int | None:
         return obj.purchase_id
+
+    @staticmethod
+    def resolve_owner(obj: Case) -> int | None:
+        return obj.owner_id
 
 
 class CaseIn(Schema):
@@ -79,6 +85,7 @@ class StatusIn(Schema):
 class CasePatch(Schema):
     priority: PriorityName | None = Field(None, description="Its targets follow")
     category: str | None = Field(None, max_length=80, description="What it was about")
+    owner: int | None = Field(None, description="The user id of the member who handles it")
 
 
 class TargetOut(Schema):
@@ -167,7 +174,17 @@ def cases_get(request: HttpRequest, number: int) -> Case:
 
 @router.patch("/cases/{number}", response=CaseOut, summary="Change its priority or category")
 def cases_update(request: HttpRequest, number: int, payload: CasePatch) -> Case:
-    return services.case_update(_case(request, number), **payload.dict(exclude_unset=True))
+    case = _case(request, number)
+    changes = payload.dict(exclude_unset=True)
+    workspace = workspace_of(request)
+    if "owner" in changes:
+        owner_id = changes.pop("owner")
+        membership = scoped(Membership, workspace).filter(user_id=owner_id).select_related("user")
+        found = membership.first()
+        if owner_id is not None and found is None:
+            raise HttpError(422, "Only a member of the workspace can handle a case.")
+        changes["owner"] = found.user if found else None
+    return services.case_update(case, **changes)
 
 
 @router.post("/cases/{number}/status", response=CaseOut, summary="Change its status")

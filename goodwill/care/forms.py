@@ -57,6 +57,17 @@ class RequestForm(forms.Form):
         ),
     )
     stamp = forms.CharField(widget=forms.HiddenInput)
+    purchase = forms.TypedChoiceField(
+        label="About your purchase", required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, purchases: list[tuple[int, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if not purchases:  # the public form knows nobody's purchases
+            del self.fields["purchase"]
+        else:
+            field = cast(forms.TypedChoiceField, self.fields["purchase"])
+            field.choices = [("", "(none)"), *purchases]
 
 
 class PublicForm(RequestForm):
@@ -102,3 +113,11 @@ class CaseUpdateForm(forms.Form):
         required=False,
         help_text="What it was about, e.g. late delivery: the care insight lists these.",
     )
+    owner = forms.TypedChoiceField(
+        label="Who handles it", required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.TypedChoiceField, self.fields["owner"])
+        field.choices = [("", "(nobody yet)"), *members]

@@ -23,6 +23,7 @@ from goodwill.care import links
 from goodwill.care.clock import clock_of
 from goodwill.care.models import Case, CaseType, ClientLink
 from goodwill.care.services import case_open, status_link
+from goodwill.clients.models import Purchase
 from goodwill.core.scoping import scoped
 from goodwill.messaging.models import OutgoingMessage
 from goodwill.messaging.services import message_queue
@@ -115,7 +116,14 @@ def file_public(
 
 
 def file_for_client(
-    link: ClientLink, *, type: str, subject: str, text: str, stamp: str, honeypot: str = ""
+    link: ClientLink,
+    *,
+    type: str,
+    subject: str,
+    text: str,
+    stamp: str,
+    honeypot: str = "",
+    purchase: Purchase | None = None,
 ) -> Case:
     """File a request from a contact's private client page: it is theirs, answered at their
     first address (without one, they follow it on the page)."""
@@ -130,7 +138,7 @@ def file_for_client(
     ) or ""
     _limit(contact.workspace, address, contact)
     with transaction.atomic():
-        return _file(contact, address, type, subject, text)
+        return _file(contact, address, type, subject, text, purchase)
 
 
 def _check_form(stamp: str, honeypot: str, type: str, text: str) -> None:
@@ -143,10 +151,22 @@ def _check_form(stamp: str, honeypot: str, type: str, text: str) -> None:
         raise ValidationError({"text": f"Tell us what happened (up to {MAX_TEXT:,} characters)."})
 
 
-def _file(contact: Contact, address: str, type: str, subject: str, text: str) -> Case:
+def _file(
+    contact: Contact,
+    address: str,
+    type: str,
+    subject: str,
+    text: str,
+    purchase: Purchase | None = None,
+) -> Case:
     subject = subject.strip() or text.strip().splitlines()[0]
     case = case_open(
-        contact, actor=None, type=type, subject=subject[:200], description=text.strip()
+        contact,
+        actor=None,
+        type=type,
+        subject=subject[:200],
+        description=text.strip(),
+        purchase=purchase,
     )
     case.customer_email, case.source = address, "public"
     case.save(update_fields=["customer_email", "source"])

@@ -7,6 +7,7 @@ public reply is the first response when it is the first one.
 
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -234,9 +235,21 @@ def case_assign(case: Case, owner: User | None) -> Case:
     return case
 
 
-def case_update(case: Case, *, priority: str | None = None, category: str | None = None) -> Case:
-    """Change the priority (its targets follow, still counted from when it was filed) or the
-    category (what it was about, which the care insight lists as things to improve)."""
+NOBODY_CHANGED: Any = object()
+
+
+def case_update(
+    case: Case,
+    *,
+    priority: str | None = None,
+    category: str | None = None,
+    owner: User | None = NOBODY_CHANGED,
+) -> Case:
+    """Change the priority (its targets follow, still counted from when it was filed), the
+    category (what it was about, which the care insight lists as things to improve) or who
+    handles it (a member, or nobody)."""
+    if owner is not NOBODY_CHANGED:
+        case_assign(case, owner)
     fields = ["updated_at"]
     if priority is not None and priority != case.priority:
         if priority not in Priority.values:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from goodwill.accounts.access import WorkspaceRequest, member_required, owner_required
-from goodwill.accounts.models import Workspace
+from goodwill.accounts.models import Membership, Workspace
 from goodwill.accounts.views import add_errors
 from goodwill.care import client, intake, links, services
 from goodwill.care.client_sections import client_sections
@@ -61,9 +61,7 @@ def case_new(request: WorkspaceRequest, pk: int) -> HttpResponse:
         .filter(contact=contact)
         .order_by("-purchased_on", "-id")[:RECENT_PURCHASES]
     )
-    choices = [(p.pk, f"{p.purchased_on:%-d %b %Y}: {p.description or p.amount} {p.currency}")
-               for p in purchases]  # fmt: skip
-    form = CaseForm(request.POST or None, purchases=choices)
+    form = CaseForm(request.POST or None, purchases=_purchase_choices(purchases))
     status = 200
     if request.method == "POST":
         status = 400
@@ -78,6 +76,13 @@ def case_new(request: WorkspaceRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Case #{case.number} is open.")
                 return redirect("care:case", number=case.number)
     return render(request, "care/new.html", {"form": form, "contact": contact}, status=status)
+
+
+def _purchase_choices(purchases: list[Purchase]) -> list[tuple[int, str]]:
+    return [
+        (p.pk, f"{p.purchased_on:%-d %b %Y}: {p.description or p.amount} {p.currency}")
+        for p in purchases
+    ]
 
 
 def _case(request: WorkspaceRequest, number: int) -> Case:
@@ -104,7 +109,10 @@ def _page(
         "entries": entries,
         "form": form,
         "update": update
-        or CaseUpdateForm(initial={"priority": case.priority, "category": case.category}),
+        or CaseUpdateForm(
+            initial={"priority": case.priority, "category": case.category, "owner": case.owner_id},
+            members=_members(request),
+        ),
         "clock": _clock_words(case, clock, now),
         "status_link": services.status_link(case),
         "next_statuses": [
@@ -115,6 +123,14 @@ def _page(
         "now": now,
     }
     return render(request, "care/case.html", context, status=status)
+
+
+def _memberships(request: WorkspaceRequest) -> list[Membership]:
+    return list(scoped(Membership, request.workspace).select_related("user").order_by("id"))
+
+
+def _members(request: WorkspaceRequest) -> list[tuple[int, str]]:
+    return [(m.user_id, m.user.get_full_name() or m.user.email) for m in _memberships(request)]
 
 
 def _hours(amount: float) -> str:
@@ -166,10 +182,15 @@ def case_reply(request: WorkspaceRequest, number: int) -> HttpResponse:
 @member_required
 def case_update(request: WorkspaceRequest, number: int) -> HttpResponse:
     case = _case(request, number)
-    form = CaseUpdateForm(request.POST)
+    memberships = _memberships(request)
+    members = [(m.user_id, m.user.get_full_name() or m.user.email) for m in memberships]
+    form = CaseUpdateForm(request.POST, members=members)
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        owner_id = data.pop("owner")
+        owner = next((m.user for m in memberships if m.user_id == owner_id), None)
         try:
-            services.case_update(case, **form.cleaned_data)
+            services.case_update(case, owner=owner, **data)
         except ValidationError as error:
             add_errors(form, error)
         else:
@@ -345,7 +366,16 @@ def client_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     link = links.client_for_token(workspace, token)
     if link is None:
         raise Http404("No such page.")
-    form = RequestForm(request.POST or None, initial={"stamp": intake.form_stamp()})
+    purchases = list(
+        scoped(Purchase, workspace)
+        .filter(contact=link.contact)
+        .order_by("-purchased_on", "-id")[:RECENT_PURCHASES]
+    )
+    form = RequestForm(
+        request.POST or None,
+        initial={"stamp": intake.form_stamp()},
+        purchases=_purchase_choices(purchases),
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -359,6 +389,7 @@ def client_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
                     text=data["text"],
                     stamp=data["stamp"],
                     honeypot=data["website"],
+                    purchase=next((p for p in purchases if p.pk == data.get("purchase")), None),
                 )
             except ValidationError as error:
                 add_errors(form, error)

@@ -80,6 +80,22 @@ class ClientPageTests(GoodwillTestCase):
             assert self.client.post(url, {**data, **bad}).status_code == 400, bad
         assert Case.objects.count() == 3
 
+    def test_they_say_which_of_their_purchases_it_is_about(self):
+        from goodwill.clients.services import purchase_create
+
+        vase = purchase_create(self.ada, actor=self.owner, amount="60", description="Blue vase")
+        bobs = purchase_create(self.bob, actor=self.owner, amount="9", description="Bob's card")
+        client.client_link_make(self.ada)
+        url = self.page_url()
+        page = self.client.get(url)
+        self.assertContains(page, "Blue vase")
+        self.assertNotContains(page, "Bob's card")
+        data = {"type": "return", "subject": "Cracked", "text": "It cracked", "website": "",
+                "stamp": old_stamp()}  # fmt: skip
+        assert self.client.post(url, {**data, "purchase": str(bobs.pk)}).status_code == 400
+        assert self.client.post(url, {**data, "purchase": str(vase.pk)}).status_code == 302
+        assert Case.objects.get(subject="Cracked").purchase == vase
+
     def test_wrong_tokens_and_outsiders_see_nothing(self):
         client.client_link_make(self.ada)
         url = self.page_url()

@@ -180,3 +180,18 @@ class CaseUpdateTests(GoodwillTestCase):
         assert self.client.post("/care/1/update/", {"priority": "low"}).status_code == 404
         self.case.refresh_from_db()
         assert (self.case.priority, self.case.category) == ("high", "Late delivery")
+
+    def test_a_member_handles_it(self):
+        self.login(self.owner)
+        data = {"priority": "normal", "category": "", "owner": str(self.assistant.pk)}
+        assert self.client.post("/care/1/update/", data).status_code == 302
+        self.case.refresh_from_db()
+        assert self.case.owner == self.assistant
+        self.assertContains(self.client.get("/care/1/"), "handled by")
+        stranger = {**data, "owner": str(self.outsider.pk)}
+        assert self.client.post("/care/1/update/", stranger).status_code == 400
+        assert self.api("PATCH", "cases/1", body={"owner": self.outsider.pk}).status_code == 422
+        assert self.api("PATCH", "cases/1", body={"owner": self.owner.pk}).json()["owner"] == (
+            self.owner.pk
+        )
+        assert self.api("PATCH", "cases/1", body={"owner": None}).json()["owner"] is None
