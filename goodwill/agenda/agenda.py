@@ -86,6 +86,14 @@ def actions_for(item: "Item") -> list[Action]:
         ]
     if item.kind == "case" and item.ref is not None:
         return [Action("Open the case", url_for("care:case", item.ref), method="get")]
+    if item.kind in ("agreement", "clarification"):
+        agreements = url_for("agreements:contact_agreements", item.contact_id)
+        if item.kind == "agreement":
+            return [Action("Check in", f"{agreements}#agreement-{item.ref}", method="get")]
+        return [
+            Action("Write to them", write, method="get"),
+            Action("Agreements", agreements, method="get"),
+        ]
     if item.kind == "touch":
         return [
             Action("Log a call", url_for("touchpoints:log", item.contact_id), "kind", "call"),
@@ -108,7 +116,7 @@ def actions_for(item: "Item") -> list[Action]:
 @dataclass
 class Item:
     on: date
-    kind: str  # birthday, date, circle, thanks, touch, reminder
+    kind: str  # birthday, date, circle, thanks, touch, reminder, case, agreement, clarification
     title: str
     contact_id: int
     contact_name: str
@@ -130,7 +138,10 @@ class Item:
         return (self.on, ORDER.index(self.kind))
 
 
-ORDER = ["reminder", "case", "thanks", "birthday", "circle", "date", "touch"]
+ORDER = [
+    "reminder", "case", "clarification", "thanks", "agreement", "birthday", "circle", "date",
+    "touch",
+]  # fmt: skip
 
 # A source yields its items in date order, reading the database a chunk at a time as the merge
 # asks for more, so a page of 50 reads little more than 50 rows in all.

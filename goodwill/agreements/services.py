@@ -6,7 +6,8 @@ and nothing is waiting for an answer. An agreement can end (the need no longer a
 can be archived once no open agreement uses it.
 """
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -66,6 +67,25 @@ def need_update(need: Need, **changes: Any) -> Need:
         setattr(need, name, value)
     need.position = position
     need.save()
+    return need
+
+
+def need_move(need: Need, *, up: bool) -> Need:
+    """Move a current need one place earlier (or later) in the order of introduction; the
+    current needs are numbered 1, 2, 3… again, so positions never tie."""
+    needs = list(scoped(Need, need.workspace).filter(archived=False).order_by("position", "id"))
+    at = next((n for n, each in enumerate(needs) if each.pk == need.pk), None)
+    if at is None:
+        raise ValidationError("An archived need has no place in the order.")
+    to = at - 1 if up else at + 1
+    if 0 <= to < len(needs):
+        needs[at], needs[to] = needs[to], needs[at]
+    with transaction.atomic():
+        for position, each in enumerate(needs, start=1):
+            if each.position != position:
+                each.position = position
+                each.save(update_fields=["position"])
+    need.position = next(each.position for each in needs if each.pk == need.pk)
     return need
 
 
@@ -135,7 +155,10 @@ def agreement_propose(
 
 def _move(agreement: Agreement, status: str, allowed_from: set[str], on: date | None) -> Agreement:
     if agreement.status not in allowed_from:
-        raise ValidationError({"status": f"A {agreement.status} agreement cannot become {status}."})
+        article = "An" if agreement.status[0] in "aeiou" else "A"
+        raise ValidationError(
+            {"status": f"{article} {agreement.status} agreement cannot become {status}."}
+        )
     day = _day(agreement.workspace, on)
     if day < agreement.proposed_on:
         raise ValidationError({"on": "That is before it was proposed."})
@@ -179,26 +202,67 @@ def agreement_check_in(agreement: Agreement, *, on: date | None = None) -> Agree
     return agreement
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """The need to introduce next, or None and why not yet."""
+
+    need: Need | None
+    reason: str = ""
+
+
+def current_agreements(contact: Contact) -> list[Agreement]:
+    """The client's agreements that have not ended, with their needs, newest first."""
+    return list(
+        scoped(Agreement, contact.workspace)
+        .filter(contact=contact)
+        .exclude(status=AgreementStatus.ENDED)
+        .select_related("need")
+        .order_by("-proposed_on", "-id")
+    )
+
+
+def suggest_next(
+    contact: Contact, agreements: list[Agreement] | None = None, today: date | None = None
+) -> Suggestion:
+    """The next need to propose, given the client's current (not ended) agreements when the
+    caller has them already: none while one waits for an answer or an agreed one has not yet
+    held for its hold period; otherwise the first need in your order not yet proposed."""
+    workspace = contact.workspace
+    today = today or today_in(workspace)
+    if agreements is None:
+        agreements = list(
+            scoped(Agreement, workspace)
+            .filter(contact=contact)
+            .exclude(status=AgreementStatus.ENDED)
+            .select_related("need")
+        )
+    for agreement in agreements:
+        if agreement.status == AgreementStatus.PROPOSED:
+            return Suggestion(None, f"{agreement.need.title} is waiting for their answer.")
+    for agreement in agreements:
+        if agreement.status == AgreementStatus.AGREED and agreement.agreed_on:
+            held = (today - agreement.agreed_on).days
+            if held < agreement.hold_days:
+                until = agreement.agreed_on + timedelta(days=agreement.hold_days)
+                return Suggestion(
+                    None,
+                    f"{agreement.need.title} was agreed on {agreement.agreed_on:%-d %B %Y}; "
+                    f"let it hold until {until:%-d %B %Y} before asking for more.",
+                )
+    taken = {agreement.need_id for agreement in agreements}
+    needs = scoped(Need, workspace).filter(archived=False).exclude(pk__in=taken)
+    need = needs.order_by("position", "id").first()
+    if need is None:
+        if not agreements:
+            return Suggestion(None, "Your catalogue has no needs yet.")
+        return Suggestion(None, "Every one of your needs is already agreed or declined.")
+    return Suggestion(need)
+
+
 def next_need(contact: Contact, today: date | None = None) -> Need | None:
     """The need to introduce next, or None while one waits for an answer or an agreed one has
     not yet held for its hold period (or every need is already agreed)."""
-    workspace = contact.workspace
-    today = today or today_in(workspace)
-    agreements = list(
-        scoped(Agreement, workspace).filter(contact=contact).exclude(status=AgreementStatus.ENDED)
-    )
-    for agreement in agreements:
-        if agreement.status == AgreementStatus.PROPOSED:
-            return None
-        if (
-            agreement.status == AgreementStatus.AGREED
-            and agreement.agreed_on
-            and ((today - agreement.agreed_on).days < agreement.hold_days)
-        ):
-            return None
-    taken = {agreement.need_id for agreement in agreements}
-    needs = scoped(Need, workspace).filter(archived=False).exclude(pk__in=taken)
-    return needs.order_by("position", "id").first()
+    return suggest_next(contact, today=today).need
 
 
 def agreed(contact: Contact, kind: str) -> list[Agreement]:

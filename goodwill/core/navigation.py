@@ -25,5 +25,6 @@ NAVIGATION: list[NavItem] = [
     NavItem("Messages", "messaging:outbox", "D"),
     NavItem("Care", "care:list", "E"),
     NavItem("Clients", "clients:ranking", "F"),
+    NavItem("Agreements", "agreements:needs", "G"),
     NavItem("Events", "events:list", "F5"),
 ]

@@ -54,4 +54,12 @@ DEFAULTS: list[tuple[str, str, str, str]] = [
         "Hi {{ name }},\n\nA friendly reminder of what we agreed: {{ about }}. It helps me give "
         "you my best work. Thank you for understanding!\n\nBest,\n{{ my_signature }}",
     ),
+    (
+        Occasion.BOUNDARY,
+        "A clearer reminder",
+        "About what we agreed, {{ name }}",
+        "Hi {{ name }},\n\nI need to come back to what we agreed: {{ about }}. It has happened "
+        "again, and it makes it hard for me to do my best work for you. Can we keep to it from "
+        "now on?\n\nThank you,\n{{ my_signature }}",
+    ),
 ]

@@ -11,6 +11,7 @@ from goodwill.core import worker
 from goodwill.core.testing import GoodwillTestCase
 from goodwill.env import parse_email_url
 from goodwill.messaging import services
+from goodwill.messaging.defaults import DEFAULTS
 from goodwill.messaging.models import MessageState, MessageTemplate, OutgoingMessage
 from goodwill.messaging.placeholders import Values, placeholders_in, render
 from goodwill.people import services as people
@@ -264,7 +265,7 @@ class TemplatePageTests(GoodwillTestCase):
         self.client.post(f"/messages/templates/{spring.pk}/archive/", {"archived": "1"})
         spring.refresh_from_db()
         assert spring.archived
-        assert MessageTemplate.objects.filter(workspace=self.workspace).count() == 8
+        assert MessageTemplate.objects.filter(workspace=self.workspace).count() == len(DEFAULTS) + 1
 
 
 class OutboxPageTests(GoodwillTestCase):

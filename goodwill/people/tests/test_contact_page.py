@@ -143,11 +143,12 @@ class AtAGlanceTests(ContactPageCase):
         fill(small, 1)
         fill(self.dan, 10)
         # 24 for the page and one for each capability's panel (reminders, messages, cases,
-        # events, fit) and two for work and purchases (spend, open engagements).
+        # events, fit), two for work and purchases (spend, open engagements) and two for
+        # working agreements (the current agreements, the next need to propose).
         with today_is(date(2026, 4, 20)):
-            with self.assertNumQueries(31):
+            with self.assertNumQueries(33):
                 self.client.get(f"/people/{small.pk}/")
-            with self.assertNumQueries(31):
+            with self.assertNumQueries(33):
                 response = self.client.get(self.url)
         assert len(response.context["timeline"]) == 20
         self.assertContains(response, "Kid 9")
