@@ -162,8 +162,9 @@ def client_zone(contact: Contact) -> ZoneInfo | None:
 
 def reminder_about(agreement: Agreement) -> str:
     """What the gentle reminder is about: the need and why it is good for both (the compose
-    page keeps 300 characters, so a long reason is cut at a word)."""
-    text = " ".join(f"{agreement.need.title}: {agreement.need.why}".split())
+    page keeps 300 characters, so a long reason is cut at a word). It ends without a full stop:
+    the templates put it in the middle of a sentence ("…what we agreed: {{ about }}. It…")."""
+    text = " ".join(f"{agreement.need.title}: {agreement.need.why}".split()).rstrip(".")
     if len(text) <= MAX_NOTE:
         return text
     return text[: MAX_NOTE - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"

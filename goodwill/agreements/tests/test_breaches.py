@@ -274,7 +274,7 @@ class ManualBreachTests(BreachCase):
         assert not Breach.objects.exists()
 
     def test_the_reminder_is_about_the_need_and_why_cut_at_a_word(self):
-        assert breaches.reminder_about(self.calls) == "Calls 9 to 5: It is good for both of us."
+        assert breaches.reminder_about(self.calls) == "Calls 9 to 5: It is good for both of us"
         Need.objects.filter(pk=self.calls.need_id).update(why="word " * 100)
         self.calls.refresh_from_db()
         about = breaches.reminder_about(Agreement.objects.select_related("need").get())
@@ -539,7 +539,7 @@ class ApiTests(BreachCase):
         assert out["need"] == "Calls 9 to 5"
         assert out["client_time_zone"] == "America/New_York"
         assert out["client_local_time"].startswith("2026-11-26T15:10:00")
-        assert out["reminder_about"] == "Calls 9 to 5: It is good for both of us."
+        assert out["reminder_about"] == "Calls 9 to 5: It is good for both of us"
         listed = self.api("get", path, token=self.assistant_token).json()
         assert [b["id"] for b in listed] == [out["id"]]
         reminded = self.api("post", f"/breaches/{out['id']}/reminded", body={})
