@@ -416,7 +416,7 @@ class PageTests(BreachCase):
         link = next(url for name, url in page.context["rows"][0][1] if name == "A gentle reminder")
         params = parse_qs(urlparse(link).query)
         assert params == {
-            "occasion": ["boundary"], "about": ["Calls 9 to 5: It is good for both of us."]
+            "occasion": ["boundary"], "about": ["Calls 9 to 5: It is good for both of us"]
         }  # fmt: skip
         compose = self.client.get(link)
         self.assertContains(
@@ -590,7 +590,9 @@ class ApiTests(BreachCase):
         assert created.json()["contact"] == self.dan.pk
         paid = self.api("post", f"/invoices/{created.json()['id']}/paid", body={"on": "2026-11-17"})
         assert paid.json()["paid_on"] == "2026-11-17"
-        assert self.api("get", f"/contacts/{self.dan.pk}/breaches").json()[0]["source"] == "invoice"
+        # (The question, answered now, may be late too: that depends on today's date.)
+        breaches_now = self.api("get", f"/contacts/{self.dan.pk}/breaches").json()
+        assert "invoice" in {breach["source"] for breach in breaches_now}
 
     def test_outsiders_get_404_everywhere(self):
         self.agree("turnaround", "Answers in a day", {"days": 1})
