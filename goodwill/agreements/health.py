@@ -17,8 +17,7 @@ client whose offboarding has begun shows that instead.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from goodwill.accounts.models import Workspace
 from goodwill.agreements.models import AgreementStatus, Breach
@@ -113,17 +112,24 @@ def _breaches(workspace: Workspace, contact: Contact | None) -> QuerySet[Breach]
 def _grouped(
     breaches: QuerySet[Breach], period: Period, *keys: str
 ) -> dict[tuple[object, ...], dict[date, int]]:
-    """Breaches per month (cut at local midnights by the database) for each value of *keys*."""
+    """Breaches per month for each value of *keys*, in one query. The months are cut at local
+    midnights computed here and counted with a filter each, which both databases do natively
+    (truncating each row's time in the workspace's zone costs SQLite a Python call per row)."""
+    ends = [*period.months[1:], period.end]
+    months = {
+        f"m{i}": Count("pk", filter=Q(occurred_at__gte=start, occurred_at__lt=end))
+        for i, (start, end) in enumerate(zip(period.months, ends, strict=True))
+    }
     rows = (
         breaches.filter(occurred_at__gte=period.start, occurred_at__lt=period.end)
         .order_by()
-        .annotate(month=TruncMonth("occurred_at", tzinfo=period.start.tzinfo))
-        .values_list(*keys, "month")
-        .annotate(n=Count("pk"))
+        .values(*keys)
+        .annotate(**months)
     )
     grouped: dict[tuple[object, ...], dict[date, int]] = {}
-    for *key, month, n in rows:
-        grouped.setdefault(tuple(key), {})[month.date()] = n
+    for row in rows:
+        counts = {start.date(): row[f"m{i}"] for i, start in enumerate(period.months)}
+        grouped[tuple(row[key] for key in keys)] = {day: n for day, n in counts.items() if n}
     return grouped
 
 
@@ -149,9 +155,21 @@ def _trend(rows: list[Row], period: Period) -> list[MonthCount]:
     ]
 
 
-def by_client(workspace: Workspace, period: Period) -> list[Row]:
-    """Every client's breaches per month, the most first, in one grouped query."""
-    return _rows(_grouped(_breaches(workspace, None), period, "contact", *NAME), period)
+def by_client(workspace: Workspace, period: Period, top: int = TOP_CLIENTS) -> list[Row]:
+    """The *top* clients with the most breaches in the period, per month, the most first: one
+    query ranks them (however many clients there are) and counts their months."""
+    breaches = _breaches(workspace, None).filter(
+        occurred_at__gte=period.start, occurred_at__lt=period.end
+    )
+    ranked = (
+        breaches.order_by()
+        .values("contact")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "contact")
+        .values_list("contact", flat=True)[:top]
+    )
+    chosen = breaches.filter(contact__in=ranked)  # a subquery: still one query
+    return _rows(_grouped(chosen, period, "contact", *NAME), period)
 
 
 def by_need(workspace: Workspace, period: Period, contact: Contact | None = None) -> list[Row]:
@@ -164,22 +182,28 @@ def by_need(workspace: Workspace, period: Period, contact: Contact | None = None
 type Found = tuple[str, date | None, datetime | None, list[Evidence]]
 
 
-def _evidence(workspace: Workspace, now: datetime, contact: Contact | None) -> dict[int, Found]:
+def _evidence(
+    workspace: Workspace, now: datetime, contact: Contact | None, least: int = 1
+) -> dict[int, Found]:
     """Each client's breaches of the last SIGNAL_DAYS days, the latest first, with their first
-    reminder ever and their offboarding, in one query. Only agreements still agreed count."""
+    reminder ever and their offboarding, in one query. Only agreements still agreed count, and
+    only clients with at least *least* of them (counted in a subquery of the same query)."""
     first_reminder = (
         scoped(Breach, workspace)
         .filter(contact=OuterRef("contact"), dismissed=False, reminded_at__isnull=False)
         .order_by("reminded_at")
         .values("reminded_at")[:1]
     )
+    recent = _breaches(workspace, contact).filter(
+        occurred_at__gte=now - timedelta(days=SIGNAL_DAYS),
+        occurred_at__lte=now,
+        agreement__status=AgreementStatus.AGREED,
+    )
+    if least > 1:
+        often = recent.order_by().values("contact").annotate(n=Count("pk")).filter(n__gte=least)
+        recent = recent.filter(contact__in=often.values("contact"))
     rows = (
-        _breaches(workspace, contact)
-        .filter(
-            occurred_at__gte=now - timedelta(days=SIGNAL_DAYS),
-            occurred_at__lte=now,
-            agreement__status=AgreementStatus.AGREED,
-        )
+        recent
         .annotate(
             first_reminder_at=Subquery(first_reminder),
             need=F("agreement__need__title"),
@@ -225,7 +249,8 @@ def _signal(contact_id: int, found: Found) -> Signal | None:
 def signals(workspace: Workspace, now: datetime) -> list[Signal]:
     """The clients to consider parting ways with (see the module's rule), the most breaches
     after a reminder first, each with the breaches that make the case."""
-    found = [_signal(pk, each) for pk, each in _evidence(workspace, now, None).items()]
+    evidence = _evidence(workspace, now, None, least=SIGNAL_BREACHES)
+    found = [_signal(pk, each) for pk, each in evidence.items()]
     return sorted(
         (s for s in found if s is not None),
         key=lambda s: (-s.after_reminder, -s.breaches, s.name.lower()),
@@ -235,13 +260,13 @@ def signals(workspace: Workspace, now: datetime) -> list[Signal]:
 def health(workspace: Workspace, now: datetime) -> Health:
     """Every figure of the workspace's health page, in three queries."""
     period = period_of(workspace, now, MONTHS)
-    clients = by_client(workspace, period)
+    needs = by_need(workspace, period)
     return Health(
         start=period.start,
         end=period.end,
-        trend=_trend(clients, period),
-        by_client=clients[:TOP_CLIENTS],
-        by_need=by_need(workspace, period),
+        trend=_trend(needs, period),  # every breach is of one need: the needs add up to all
+        by_client=by_client(workspace, period),
+        by_need=needs,
         signals=signals(workspace, now),
     )
 
