@@ -1,6 +1,7 @@
 """Cases in the app: the list, opening one for a contact, a case with its replies and notes."""
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -279,6 +280,12 @@ def holiday_remove(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return redirect("care:settings")
 
 
+def _request(data: dict[str, Any]) -> dict[str, str]:
+    """A request form's fields, as intake takes them (the honeypot is called website)."""
+    fields = ("type", "subject", "text", "stamp")
+    return {**{name: data[name] for name in fields}, "honeypot": data["website"]}
+
+
 def public_form(request: HttpRequest, slug: str) -> HttpResponse:
     """A customer files a complaint, a return, a change request or a question (no account)."""
     workspace = get_object_or_404(Workspace, slug=slug)
@@ -290,14 +297,7 @@ def public_form(request: HttpRequest, slug: str) -> HttpResponse:
             data = form.cleaned_data
             try:
                 filed = intake.file_public(
-                    workspace,
-                    name=data["name"],
-                    email=data["email"],
-                    type=data["type"],
-                    subject=data["subject"],
-                    text=data["text"],
-                    stamp=data["stamp"],
-                    honeypot=data["website"],
+                    workspace, name=data["name"], email=data["email"], **_request(data)
                 )
             except ValidationError as error:
                 add_errors(form, error)
@@ -382,15 +382,8 @@ def client_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                case = intake.file_for_client(
-                    link,
-                    type=data["type"],
-                    subject=data["subject"],
-                    text=data["text"],
-                    stamp=data["stamp"],
-                    honeypot=data["website"],
-                    purchase=next((p for p in purchases if p.pk == data.get("purchase")), None),
-                )
+                purchase = next((p for p in purchases if p.pk == data.get("purchase")), None)
+                case = intake.file_for_client(link, purchase=purchase, **_request(data))
             except ValidationError as error:
                 add_errors(form, error)
             else:

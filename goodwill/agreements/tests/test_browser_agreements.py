@@ -16,7 +16,8 @@ from goodwill.accounts import services as accounts
 from goodwill.agreements import breaches
 from goodwill.agreements import services as agreements
 from goodwill.agreements.models import Agreement, Breach, Need
-from goodwill.core import worker
+from goodwill.core import browser_testing, worker
+from goodwill.core.browser_testing import fail_fast
 from goodwill.messaging.models import OutgoingMessage
 from goodwill.people import services as people
 from goodwill.people.services import Labelled
@@ -35,18 +36,11 @@ WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 
 @pytest.fixture
 def page(page: Page) -> Page:
-    """pytest-playwright's page, failing fast instead of waiting 30 s for what never comes."""
-    page.set_default_timeout(5_000)
-    page.set_default_navigation_timeout(10_000)
-    return page
+    return fail_fast(page)
 
 
 def sign_in(page: Page, live_server, address: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("E-mail").fill(address)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_attached()
+    browser_testing.sign_in(page, live_server.url, address, PASSWORD)
 
 
 def last_weekday_before(day: date) -> date:

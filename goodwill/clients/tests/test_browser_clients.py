@@ -12,7 +12,8 @@ from playwright.sync_api import Browser, Page, expect
 from goodwill.accounts import services as accounts
 from goodwill.clients import services as clients
 from goodwill.clients.models import Engagement
-from goodwill.core import worker
+from goodwill.core import browser_testing, worker
+from goodwill.core.browser_testing import fail_fast
 from goodwill.messaging.models import OutgoingMessage
 from goodwill.people import services as people
 from goodwill.people.services import Labelled
@@ -28,18 +29,11 @@ REASON = "Went with a cheaper studio"
 
 @pytest.fixture
 def page(page: Page) -> Page:
-    """pytest-playwright's page, failing fast instead of waiting 30 s for what never comes."""
-    page.set_default_timeout(5_000)
-    page.set_default_navigation_timeout(10_000)
-    return page
+    return fail_fast(page)
 
 
 def sign_in(page: Page, live_server, address: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("E-mail").fill(address)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_attached()
+    browser_testing.sign_in(page, live_server.url, address, PASSWORD)
 
 
 def test_a_lost_engagement_owes_a_follow_up_until_it_is_sent(page: Page, live_server, smtp):
