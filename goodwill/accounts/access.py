@@ -7,7 +7,8 @@ from typing import Concatenate, cast
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
 from goodwill.accounts.models import ApiToken, Membership, User, Workspace
@@ -22,14 +23,14 @@ class WorkspaceRequest(HttpRequest):
     workspace: Workspace
 
 
-type WorkspaceView[**P] = Callable[Concatenate[WorkspaceRequest, P], HttpResponse]
-type PlainView[**P] = Callable[Concatenate[HttpRequest, P], HttpResponse]
+type WorkspaceView[**P] = Callable[Concatenate[WorkspaceRequest, P], HttpResponseBase]
+type PlainView[**P] = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
 
 
 def member_required[**P](view: WorkspaceView[P]) -> PlainView[P]:
     """Signed-in users with a workspace only; others go to login or to create a workspace."""
 
-    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if getattr(request, "membership", None) is None:
@@ -45,7 +46,7 @@ def owner_required[**P](view: WorkspaceView[P]) -> PlainView[P]:
 
     def check_owner(
         request: WorkspaceRequest, /, *args: P.args, **kwargs: P.kwargs
-    ) -> HttpResponse:
+    ) -> HttpResponseBase:
         if not request.membership.is_owner:
             raise PermissionDenied("Only the workspace's owners can do this.")
         return view(request, *args, **kwargs)

@@ -9,14 +9,16 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from goodwill.accounts.models import Workspace
 from goodwill.api.platform import require_owner, user_of, workspace_of
 from goodwill.core.scoping import get_scoped_or_404, scoped
-from goodwill.people import duplicates, privacy, search, services
+from goodwill.people import duplicates, exports, privacy, search, services
+from goodwill.people.list_views import ListQuery, selection
 from goodwill.people.models import (
     CircleMember,
     Contact,
@@ -277,6 +279,52 @@ class DuplicateOut(Schema):
 def contacts_duplicates(request: HttpRequest) -> list[dict[str, Any]]:
     pairs = duplicates.likely_duplicates(workspace_of(request))
     return [{"first": p.first.pk, "second": p.second.pk, "reason": p.reason} for p in pairs]
+
+
+class ExportFilters(Schema):
+    format: Literal["vcf", "csv", "json"] = Field("vcf", description="vcf or csv (json: later)")
+    q: str = Field("", description="Only the contacts this search finds, as the list does")
+    kind: KindName | None = None
+    tag: str = Field("", description="Only contacts with this tag")
+    sort: Literal["name", "rapport"] = "name"
+
+
+@router.get(
+    "/contacts/export",
+    response={200: str},
+    summary="Contacts as vCard 4.0 or CSV, streamed (owners only)",
+    description="Everyone the list's filters select, over all pages, as one `text/vcard` or "
+    "`text/csv` download; see docs/people.md#export for the CSV columns. Private facts and "
+    "notes are never exported.",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The vCards or the CSV",
+                "content": {
+                    "text/vcard": {"schema": {"type": "string"}},
+                    "text/csv": {"schema": {"type": "string"}},
+                },
+            }
+        }
+    },
+)
+def contacts_export_many(request: HttpRequest, filters: Query[ExportFilters]) -> HttpResponseBase:
+    require_owner(request)
+    workspace = workspace_of(request)
+    query = ListQuery(
+        q=" ".join(filters.q.split())[:200],
+        kind=filters.kind or "",
+        tag=filters.tag.strip()[:60],
+        sort="rapport" if filters.sort == "rapport" else "",
+    )
+    chunks = exports.contacts_export(
+        workspace, selection(workspace, query), format=filters.format, actor=user_of(request)
+    )
+    content_type = exports.FORMATS[filters.format]
+    response = StreamingHttpResponse(chunks, content_type=f"{content_type}; charset=utf-8")
+    filename = exports.export_filename(workspace, filters.format)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _contact(request: HttpRequest, contact_id: int) -> Contact:

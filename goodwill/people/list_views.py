@@ -172,6 +172,24 @@ def _search(workspace: Workspace, query: ListQuery, *, snippets: bool = True) ->
     return ListPage(rows, query.offset + PAGE_SIZE < total, total, capped)
 
 
+# A search export takes at most this many best hits (an id list stays within what SQLite and
+# PostgreSQL accept in one query).
+SEARCH_EXPORT_LIMIT = 20_000
+
+
+def selection(workspace: Workspace, query: ListQuery) -> QuerySet[Contact]:
+    """Everyone the list shows for *query*, over all its pages, by name or rapport: what an export
+    of "these people" holds. A search keeps the hits the list would show (with a kind or a tag,
+    those among the best SEARCH_WINDOW), in name order."""
+    contacts = _filtered(workspace, query)
+    if query.q:
+        limit = SEARCH_WINDOW if query.kind or query.tag else SEARCH_EXPORT_LIMIT
+        hits, _ = search.search(workspace, query.q, limit=limit)
+        contacts = contacts.filter(pk__in=[hit.contact_id for hit in hits])
+    order = ("-rapport", "sort_name", "id") if query.sort == "rapport" else ("sort_name", "id")
+    return contacts.order_by(*order)
+
+
 @member_required
 def contact_list(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
@@ -191,6 +209,7 @@ def contact_list(request: WorkspaceRequest) -> HttpResponse:
         "kinds": Kind.choices,
         "tags": scoped(Tag, workspace).order_by("name")[:100],
         "bulk_form": BulkForm(),
+        "export_filters": query.url() if query.filters else "",
         "saved_filters": scoped(SavedFilter, workspace)
         .filter(user=request.user)
         .order_by("name")[:50],

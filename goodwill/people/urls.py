@@ -1,7 +1,12 @@
-"""The people capability's pages: lists and forms, the contact page, duplicates and merge."""
+"""The people capability's pages: lists, forms, the contact page, duplicates, merge, exports."""
 
-from goodwill.people import contact_views, list_views, merge_views
+from goodwill.people import contact_views, export_views, list_views, merge_views
 
 app_name = "people"
 
-urlpatterns = [*list_views.urlpatterns, *contact_views.urlpatterns, *merge_views.urlpatterns]
+urlpatterns = [
+    *list_views.urlpatterns,
+    *contact_views.urlpatterns,
+    *merge_views.urlpatterns,
+    *export_views.urlpatterns,
+]

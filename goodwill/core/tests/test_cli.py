@@ -10,7 +10,9 @@ from goodwill.core.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_SLUG
 from goodwill.people.models import CircleMember, Contact, Fact, Note
 from goodwill.touchpoints.models import Interaction
 
-OUR_COMMANDS = ["serve", "worker", "demo", "createuser", "token"]
+OUR_COMMANDS = [
+    "serve", "worker", "demo", "createuser", "token", "seed", "bench", "smtpd", "export",
+]  # fmt: skip
 
 
 def test_the_goodwill_command_reaches_every_management_command():
