@@ -296,9 +296,11 @@ class ExportFilters(Schema):
     description="Everyone the list's filters select, over all pages, as one `text/vcard` or "
     "`text/csv` download; see docs/people.md#export for the CSV columns. Private facts and "
     "notes are never exported.",
+    # 200 as a number, as ninja keys its own responses: "200" would be a second key 200 in the
+    # document, which Swagger UI's parser refuses.
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The vCards or the CSV",
                 "content": {
                     "text/vcard": {"schema": {"type": "string"}},
