@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from goodwill.accounts.access import WorkspaceRequest, member_required
 from goodwill.accounts.views import add_errors
+from goodwill.agenda.services import today_in
 from goodwill.agreements import breaches
 from goodwill.agreements.breach_forms import (
     AnswerForm,
@@ -226,7 +227,7 @@ def invoice_list(request: WorkspaceRequest, pk: int) -> HttpResponse:
         "paid_form": PaidForm(),
         "terms": _agreed(contact, [NeedKind.PAYMENT_TERMS]),
         "page": window(found.order_by("-issued_on", "-id"), request.GET, PAGE_SIZE),
-        "today": timezone.localdate(),
+        "today": today_in(request.workspace),
     }
     return render(request, "agreements/invoices.html", context, status=status)
 

@@ -47,6 +47,7 @@ from django.utils import timezone
 from phonenumbers import timezone as phone_zones
 
 from goodwill.accounts.models import User, Workspace
+from goodwill.agenda.services import today_in
 from goodwill.agreements.models import (
     Agreement,
     AgreementStatus,
@@ -415,10 +416,6 @@ def _payment_terms(contact: Contact) -> Agreement | None:
     return _shortest(contact, NeedKind.PAYMENT_TERMS)
 
 
-def _today(workspace: Workspace) -> date:
-    return timezone.localdate(timezone=workspace.zone)
-
-
 def invoice_create(
     contact: Contact,
     *,
@@ -437,8 +434,8 @@ def invoice_create(
         raise ValidationError({"number": f"Invoice {number} is already recorded."})
     checked_amount: Decimal = money.check_amount(amount)
     checked_currency = money.check_currency(currency)
-    issued_on = issued_on or _today(workspace)
-    if issued_on > _today(workspace):
+    issued_on = issued_on or today_in(workspace)
+    if issued_on > today_in(workspace):
         raise ValidationError({"issued_on": "That day is still to come."})
     if due_on is None:
         terms = _payment_terms(contact)
@@ -485,10 +482,10 @@ def _invoice_breach(invoice: Invoice) -> Breach | None:
 
 def invoice_paid(invoice: Invoice, *, on: date | None = None) -> Invoice:
     """The client paid; after the due date it is a breach of the payment terms."""
-    on = on or _today(invoice.workspace)
+    on = on or today_in(invoice.workspace)
     if invoice.paid_on is not None:
         raise ValidationError("This invoice is already paid.")
-    if on > _today(invoice.workspace):
+    if on > today_in(invoice.workspace):
         raise ValidationError({"on": "That day is still to come."})
     if on < invoice.issued_on:
         raise ValidationError({"on": "That is before the invoice was issued."})

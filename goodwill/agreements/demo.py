@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from goodwill.accounts.models import User, Workspace
+from goodwill.agenda.services import today_in
 from goodwill.agreements import breaches, services
 from goodwill.agreements.models import Agreement, Breach, Need, NeedKind
 from goodwill.core.demo import demo_step
@@ -103,7 +104,7 @@ def working_agreements(workspace: Workspace, owner: User) -> None:
     who = {
         c.first_name: c for c in scoped(Contact, workspace).filter(first_name__in=["Maja", "Erik"])
     }
-    today = services.today_in(workspace)
+    today = today_in(workspace)
     if "Maja" in who:
         _maja(who["Maja"], owner, needs, today)
     if "Erik" in who:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from goodwill.agenda.services import today_in
 from goodwill.agreements import services
 from goodwill.agreements.models import Agreement, AgreementStatus, Invoice, Offboarding
 from goodwill.core.scoping import scoped
@@ -92,7 +93,7 @@ def offboard_start(contact: Contact) -> Offboarding:
             workspace=workspace,
             contact=contact,
             steps=dict.fromkeys(STEPS, False),
-            started_on=services.today_in(workspace),
+            started_on=today_in(workspace),
         )
         appreciation.owe(
             contact,
@@ -158,7 +159,7 @@ def offboard_finish(contact: Contact) -> Offboarding:
         raise ValidationError(f"Still to do: {left}.")
     workspace = contact.workspace
     with transaction.atomic():
-        offboarding.finished_on = services.today_in(workspace)
+        offboarding.finished_on = today_in(workspace)
         offboarding.save(update_fields=["finished_on"])
         open_agreements = (
             scoped(Agreement, workspace)

@@ -13,9 +13,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from goodwill.accounts.models import Workspace
+from goodwill.agenda.services import today_in
 from goodwill.agreements.models import Agreement, AgreementStatus, Need, NeedKind
 from goodwill.agreements.needs import check_terms
 from goodwill.core.scoping import scoped
@@ -23,10 +23,6 @@ from goodwill.people.models import Contact
 from goodwill.people.services import timeline_add
 
 MAX_HOLD_DAYS = 365
-
-
-def today_in(workspace: Workspace) -> date:
-    return timezone.localdate(timezone=workspace.zone)
 
 
 # -- Needs ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from goodwill.accounts.access import WorkspaceRequest, member_required, owner_required
 from goodwill.accounts.views import add_errors
+from goodwill.agenda.services import today_in
 from goodwill.agreements import services
 from goodwill.agreements.forms import DayForm, NeedForm, ProposeForm
 from goodwill.agreements.models import Agreement, AgreementStatus, Need, NeedKind
@@ -148,7 +149,7 @@ def _agreements_page(
     current = [a for a in history if a.status != AgreementStatus.ENDED]
     suggestion = services.suggest_next(contact, current)
     if form is None:
-        initial: dict[str, Any] = {"on": services.today_in(workspace)}
+        initial: dict[str, Any] = {"on": today_in(workspace)}
         if suggestion.need is not None:
             initial["need"] = suggestion.need.pk
         form = ProposeForm(initial=initial, needs=_proposable(workspace, current))
@@ -157,7 +158,7 @@ def _agreements_page(
         "agreements": [(a, in_words(a.need.kind, a.need.terms)) for a in history],
         "suggestion": suggestion,
         "form": form,
-        "day_form": DayForm(initial={"on": services.today_in(workspace)}),
+        "day_form": DayForm(initial={"on": today_in(workspace)}),
     }
     return render(request, "agreements/agreements.html", context, status=status)
 

@@ -6,10 +6,10 @@ from typing import Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from goodwill.agenda.services import today_in
 from goodwill.api.platform import CappedPagination, user_of, workspace_of
 from goodwill.clients import economics, services
 from goodwill.clients.models import Engagement, Purchase, Spend
@@ -248,18 +248,15 @@ def purchases_delete(request: HttpRequest, purchase_id: int) -> Status[None]:
     return Status(204, None)
 
 
-def _today(request: HttpRequest) -> date:
-    return timezone.localdate(timezone=workspace_of(request).zone)
-
-
 @router.get(
     "/contacts/{contact_id}/economics",
     response=list[EconomicsOut],
     summary="What a contact spends, per currency",
 )
 def contact_economics(request: HttpRequest, contact_id: int) -> list[economics.CurrencyEconomics]:
+    workspace = workspace_of(request)
     contact = _contact(request, contact_id)
-    return economics.contact_economics(workspace_of(request), contact.pk, _today(request))
+    return economics.contact_economics(workspace, contact.pk, today_in(workspace))
 
 
 @router.get(
@@ -272,7 +269,7 @@ def organization_economics(
 ) -> list[economics.CurrencyEconomics]:
     workspace = workspace_of(request)
     organization = get_scoped_or_404(Organization, workspace, pk=organization_id)
-    return economics.organization_economics(workspace, organization.pk, _today(request))
+    return economics.organization_economics(workspace, organization.pk, today_in(workspace))
 
 
 @router.get(

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from goodwill.agenda.services import today_in
 from goodwill.api.platform import CappedPagination, require_owner, workspace_of
 from goodwill.clients import fit_services
 from goodwill.clients.fit import RANKING_ORDERS, SIGNALS, Part, fit_of, signal
@@ -183,7 +184,7 @@ def fit_get(request: HttpRequest, contact_id: int) -> dict[str, Any]:
     """Computed now from their spend, purchases, engagements and profile."""
     workspace = workspace_of(request)
     contact = _contact(request, contact_id)
-    result = fit_of(workspace, contact, fit_services.workspace_today(workspace))
+    result = fit_of(workspace, contact, today_in(workspace))
     parts: tuple[Part, ...] = result.parts if result else ()
     score = result.score if result else None
     return {

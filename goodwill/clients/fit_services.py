@@ -17,6 +17,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from goodwill.accounts.models import Workspace
+from goodwill.agenda.services import today_in
 from goodwill.clients.fit import SCORED_KINDS, Ideal, fit_refresh, same
 from goodwill.clients.models import ClientSettings, Fit, ProfileAnswers
 from goodwill.clients.services import client_settings
@@ -33,10 +34,6 @@ MAX_TIMES = 1000
 MAX_ANSWER = 5000
 IDEAL_FIELDS = ("budget_min", "budget_max", "times_min", "times_max", "months", "work", "traits")
 ANSWER_FIELDS = ("why_chose", "why_stay", "worries", "went_right")
-
-
-def workspace_today(workspace: Workspace) -> date:
-    return timezone.localdate(timezone=workspace.zone)
 
 
 # -- The ideal client ------------------------------------------------------------------------
@@ -145,7 +142,7 @@ def rescore_workspace(workspace: Workspace, settings: ClientSettings | None = No
     if count_up_to(clients, BATCH)[1]:
         transaction.on_commit(lambda: fit_rescore.enqueue(workspace.pk))
     else:
-        fit_rescore_all(workspace, workspace_today(workspace), settings)
+        fit_rescore_all(workspace, today_in(workspace), settings)
 
 
 def fit_rescore_all(
@@ -173,7 +170,7 @@ def fit_rescore(workspace_id: int) -> int:
     workspace = Workspace.objects.filter(pk=workspace_id).first()
     if workspace is None:
         return 0
-    return fit_rescore_all(workspace, workspace_today(workspace))
+    return fit_rescore_all(workspace, today_in(workspace))
 
 
 # -- A client's answers ----------------------------------------------------------------------
@@ -229,5 +226,5 @@ def answers_set(contact: Contact, **changes: Any) -> ProfileAnswers:
         answers.updated_at = timezone.now()
         answers.save()
         ideal = Ideal.of(settings, workspace.currency)
-        fit_refresh(workspace, [contact.pk], workspace_today(workspace), ideal)
+        fit_refresh(workspace, [contact.pk], today_in(workspace), ideal)
     return answers

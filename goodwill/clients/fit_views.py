@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from goodwill.accounts.access import WorkspaceRequest, member_required, owner_required
 from goodwill.accounts.views import add_errors
+from goodwill.agenda.services import today_in
 from goodwill.clients import fit_services
 from goodwill.clients.fit import (
     HIGH_FIT,
@@ -119,7 +120,7 @@ def profile(request: WorkspaceRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Their profile is saved and their fit scored again.")
                 return redirect("clients:profile", pk=contact.pk)
     ideal = Ideal.of(settings, workspace.currency)
-    result = fit_of(workspace, contact, fit_services.workspace_today(workspace), ideal)
+    result = fit_of(workspace, contact, today_in(workspace), ideal)
     context = {
         "contact": contact,
         "form": form,

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from goodwill.accounts.models import User, Workspace
+from goodwill.agenda.services import today_in
 from goodwill.clients.economics import spend_refresh
 from goodwill.clients.fit import fit_refresh
 from goodwill.clients.models import (
@@ -59,10 +60,6 @@ def client_settings(workspace: Workspace) -> ClientSettings:
     """The workspace's settings, or the defaults (unsaved) until it saves its own."""
     found = scoped(ClientSettings, workspace).first()
     return found or ClientSettings(workspace=workspace)
-
-
-def _today(workspace: Workspace) -> date:
-    return timezone.localdate(timezone=workspace.zone)
 
 
 def _moment(workspace: Workspace, day: date) -> datetime:
@@ -159,8 +156,8 @@ def engagement_move(
         raise ValidationError(
             {"status": f"A {engagement.status} engagement cannot become {status}."}
         )
-    on = on or _today(workspace)
-    if on > _today(workspace):
+    on = on or today_in(workspace)
+    if on > today_in(workspace):
         raise ValidationError({"on": "That day is still to come."})
     reason = " ".join(reason.split())
     if len(reason) > 200:
@@ -264,8 +261,8 @@ def purchase_create(
     workspace = contact.workspace
     amount = check_amount(amount)
     currency = check_currency(currency or workspace.currency)
-    purchased_on = purchased_on or _today(workspace)
-    if purchased_on > _today(workspace):
+    purchased_on = purchased_on or today_in(workspace)
+    if purchased_on > today_in(workspace):
         raise ValidationError({"purchased_on": "That day is still to come."})
     if purchased_on.year < 1900:
         raise ValidationError({"purchased_on": "That is too long ago."})
@@ -299,7 +296,7 @@ def purchase_delete(purchase: Purchase) -> None:
 
 def _spend(contact: Contact) -> None:
     """Their spend, and so their fit, follow at once (the ranking reads both)."""
-    today = _today(contact.workspace)
+    today = today_in(contact.workspace)
     spend_refresh(contact.workspace, [contact.pk], today)
     fit_refresh(contact.workspace, [contact.pk], today)
 

@@ -8,11 +8,11 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from goodwill.accounts.access import WorkspaceRequest, member_required
 from goodwill.accounts.views import add_errors
+from goodwill.agenda.services import today_in
 from goodwill.clients import economics, services
 from goodwill.clients.forms import EngagementForm, MoveForm, PurchaseForm
 from goodwill.clients.models import Engagement, EngagementStatus, Purchase
@@ -23,10 +23,6 @@ from goodwill.people.models import Contact, Kind, Organization
 app_name = "clients"
 PAGE_SIZE = 50
 ACTIVE = [EngagementStatus.PROPOSED, EngagementStatus.WON]
-
-
-def _today(request: WorkspaceRequest) -> Any:
-    return timezone.localdate(timezone=request.workspace.zone)
 
 
 # -- The ranking by spend ------------------------------------------------------------------
@@ -227,7 +223,7 @@ def contact_economics(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return _economics_page(
         request,
         contact,
-        economics.contact_economics(workspace, contact.pk, _today(request)),
+        economics.contact_economics(workspace, contact.pk, today_in(request.workspace)),
         scoped(Purchase, workspace).filter(contact=contact),
         scoped(Engagement, workspace).filter(contact=contact),
     )
@@ -240,7 +236,7 @@ def organization_economics(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return _economics_page(
         request,
         organization,
-        economics.organization_economics(workspace, organization.pk, _today(request)),
+        economics.organization_economics(workspace, organization.pk, today_in(request.workspace)),
         scoped(Purchase, workspace)
         .filter(contact__organization=organization)
         .select_related("contact"),

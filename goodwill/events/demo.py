@@ -4,10 +4,11 @@ there too), and a meetup coming up."""
 from datetime import timedelta
 
 from goodwill.accounts.models import User, Workspace
+from goodwill.agenda.services import today_in
 from goodwill.core.demo import demo_step
 from goodwill.core.scoping import scoped
 from goodwill.events.models import Event, EventKind
-from goodwill.events.services import attendee_add, event_create, today_of
+from goodwill.events.services import attendee_add, event_create
 from goodwill.people.models import Contact
 
 
@@ -16,7 +17,7 @@ def events(workspace: Workspace, owner: User) -> None:
     if scoped(Event, workspace).exists():
         return
     people = {c.first_name: c for c in scoped(Contact, workspace)}
-    today = today_of(workspace)
+    today = today_in(workspace)
     week = event_create(
         workspace,
         actor=owner,

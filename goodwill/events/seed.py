@@ -5,9 +5,9 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
+from goodwill.agenda.services import today_in
 from goodwill.core.seed import BATCH, SeedRun, seed_step
 from goodwill.events.models import Attendance, Event, EventKind
-from goodwill.events.services import today_of
 
 PER_CONTACTS = 500
 THREE_YEARS = 3 * 365
@@ -26,7 +26,7 @@ NOTES = ["Bring business cards.", "Good crowd, ask for next year's dates.", ""]
 def seed_events(run: SeedRun) -> None:
     ids: list[int] = run.shared["contact_ids"]
     count = max(1, round(len(ids) / PER_CONTACTS))
-    today = today_of(run.workspace, run.now)
+    today = today_in(run.workspace, run.now)
     events = [_event(run, today) for _ in range(count)]
     with transaction.atomic():
         Event.objects.bulk_create(events, batch_size=BATCH)

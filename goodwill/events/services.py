@@ -16,6 +16,7 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from goodwill.accounts.models import User, Workspace
+from goodwill.agenda.services import today_in
 from goodwill.core.scoping import scoped
 from goodwill.events.models import Attendance, Event, EventKind
 from goodwill.people.models import Contact, Email, Kind
@@ -24,10 +25,6 @@ from goodwill.touchpoints.appreciation import owe, withdraw
 from goodwill.touchpoints.models import Due, DueReason, DueState
 
 MAX_NOTES = 20000
-
-
-def today_of(workspace: Workspace, now: datetime | None = None) -> date:
-    return timezone.localtime(now or timezone.now(), workspace.zone).date()
 
 
 def _check(event: Event) -> None:
@@ -123,7 +120,7 @@ def source_of(event_id: int) -> str:
 
 
 def is_over(event: Event, today: date | None = None) -> bool:
-    return event.last_day <= (today or today_of(event.workspace))
+    return event.last_day <= (today or today_in(event.workspace))
 
 
 def follow_up_from(event: Event) -> datetime:
@@ -162,7 +159,7 @@ def follow_ups_raise(event: Event, *, today: date | None = None) -> int:
 
 def follow_ups_due(workspace: Workspace, now: datetime) -> int:
     """Raise the follow-ups of the workspace's events that are over and not yet followed up."""
-    today = today_of(workspace, now)
+    today = today_in(workspace, now)
     events = (
         scoped(Event, workspace)
         .filter(follow_ups_raised_at__isnull=True, starts_on__lte=today)
@@ -266,7 +263,7 @@ def attendee_remove(attendance: Attendance) -> None:
 def events_listed(workspace: Workspace, today: date | None = None) -> QuerySet[Event]:
     """The upcoming events (and those under way) the soonest first, then the past ones the
     latest first."""
-    today = today or today_of(workspace)
+    today = today or today_in(workspace)
     coming = Q(starts_on__gte=today) | Q(ends_on__gte=today)
     return (
         scoped(Event, workspace)

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from goodwill.accounts import services as accounts
+from goodwill.agenda.services import today_in
 from goodwill.agreements import breaches
 from goodwill.agreements import services as agreements
 from goodwill.agreements.models import Agreement, Breach, Need
@@ -76,7 +77,7 @@ def test_a_late_call_is_a_breach_and_the_gentle_reminder_goes_out(page: Page, li
         emails=[Labelled("", "dan@ortiz.example")],
         phones=[Labelled("", "+1 212 555 0100")],
     )
-    today = agreements.today_in(workspace)
+    today = today_in(workspace)
     assert today == datetime.now(zone).date()
     proposed_on = today - timedelta(days=14)
     agreed_on = today - timedelta(days=10)
@@ -282,7 +283,7 @@ def test_another_workspace_cannot_open_the_breaches_or_agreements(
         why=WHY,
         terms={"days": [0, 1, 2, 3, 4], "start": "09:00", "end": "17:00"},
     )
-    today = agreements.today_in(studio)
+    today = today_in(studio)
     agreement = agreements.agreement_propose(dan, need, on=today - timedelta(days=3))
     agreements.agreement_agree(agreement, on=today - timedelta(days=2))
     breaches.breach_log(agreement, note="called at 21:10")

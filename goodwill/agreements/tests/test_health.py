@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from goodwill.agenda.agenda import agenda
+from goodwill.agenda.services import today_in
 from goodwill.agreements import breaches, health, offboarding, services
 from goodwill.agreements.models import Agreement, AgreementStatus, Breach, Invoice, Need
 from goodwill.agreements.templatetags.agreements_chart import breaches_chart
@@ -186,7 +187,7 @@ class SignalTests(HealthCase):
         assert not Due.objects.filter(source=f"offboarding:{self.dan.pk}").exists()
         offboarding.offboard_start(self.dan)
         [signal] = self.signals()
-        assert signal.offboarding_since == services.today_in(self.workspace)
+        assert signal.offboarding_since == today_in(self.workspace)
         dan = health.contact_health(self.dan, NOW)
         assert dan.signal is not None
         assert len(dan.recent) == 3
@@ -237,7 +238,7 @@ class OffboardingTests(HealthCase):
         calls.refresh_from_db()
         assert calls.status == AgreementStatus.ENDED
         record = self.checklist().offboarding
-        assert record.finished_on == services.today_in(self.workspace)
+        assert record.finished_on == today_in(self.workspace)
         assert record.handover_notes == "Files in the shared drive."
         with pytest.raises(ValidationError, match="finished"):
             offboarding.offboard_step(self.dan, "files", False)
@@ -307,7 +308,7 @@ class AgendaTests(HealthCase):
         assert [i.ref for i in self.items(now, "clarification")] == [soon.pk]
 
     def test_the_agenda_page_shows_them_with_their_actions(self):
-        self.agree(self.dan, self.calls, on=services.today_in(self.workspace) - timedelta(days=20))
+        self.agree(self.dan, self.calls, on=today_in(self.workspace) - timedelta(days=20))
         response = self.login(self.assistant).get("/agenda/")
         self.assertContains(response, "agreement with Dan is 20 days old: holding?")
         self.assertContains(response, "Check in")
@@ -437,7 +438,7 @@ class ApiTests(PageCase):
         assert all(step["done"] for step in body["steps"])
         assert self.api("POST", path + "/finish", token=self.assistant_token).status_code == 403
         finished = self.api("POST", path + "/finish").json()
-        assert finished["finished_on"] == str(services.today_in(self.workspace))
+        assert finished["finished_on"] == str(today_in(self.workspace))
 
     def test_an_outsider_gets_404_from_the_api(self):
         token = self.outsider_token

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from goodwill.accounts import services as accounts
+from goodwill.agenda.services import today_in
 from goodwill.clients import services as clients
 from goodwill.clients.models import Engagement
 from goodwill.core import browser_testing, worker
@@ -77,7 +78,7 @@ def test_a_lost_engagement_owes_a_follow_up_until_it_is_sent(page: Page, live_se
     expect(page.get_by_role("button", name="Back to proposed")).to_be_visible()
     engagement.refresh_from_db()
     assert (engagement.status, engagement.lost_reason) == ("lost", REASON)
-    assert engagement.lost_on == clients._today(workspace)
+    assert engagement.lost_on == today_in(workspace)
     due = Due.objects.get()
     assert (due.contact_id, due.kind, due.reason, due.state) == (
         dan.pk,

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from goodwill.agenda.services import today_in
 from goodwill.core.demo import build_demo
 from goodwill.core.scoping import scoped
 from goodwill.core.testing import GoodwillTestCase
@@ -18,7 +19,7 @@ from goodwill.touchpoints.services import interaction_log
 
 class EventCase(GoodwillTestCase):
     def setUp(self):
-        self.today = services.today_of(self.workspace)
+        self.today = today_in(self.workspace)
         self.dan = people.contact_create(
             self.workspace, actor=self.owner, kind="client", first_name="Dan", last_name="Ortiz"
         )

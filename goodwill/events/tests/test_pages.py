@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from goodwill.agenda.services import today_in
 from goodwill.core.testing import GoodwillTestCase
 from goodwill.events import services
 from goodwill.events.models import Attendance, Event
@@ -10,7 +11,7 @@ from goodwill.touchpoints.models import Due
 
 class PageCase(GoodwillTestCase):
     def setUp(self):
-        self.today = services.today_of(self.workspace)
+        self.today = today_in(self.workspace)
         self.dan = people.contact_create(
             self.workspace, actor=self.owner, kind="client", first_name="Dan", last_name="Ortiz"
         )

@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from goodwill.accounts.models import Workspace
+from goodwill.agenda.services import today_in
 from goodwill.events.models import Attendance, Event
-from goodwill.events.services import today_of
 from goodwill.events.sweeps import raise_event_follow_ups
 
 
@@ -19,7 +19,7 @@ def test_seeded_events_have_people_and_past_ones_are_followed_up():
     workspace = Workspace.objects.get(slug="events")
     events = Event.objects.filter(workspace=workspace)
     assert events.count() == 2  # about one per 500 contacts
-    today = today_of(workspace)
+    today = today_in(workspace)
     for event in events:
         people = Attendance.objects.filter(event=event).count()
         assert 5 <= people <= 40
