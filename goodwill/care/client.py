@@ -16,7 +16,8 @@ from goodwill.core.scoping import scoped
 from goodwill.messaging.models import OutgoingMessage
 from goodwill.messaging.services import message_queue
 from goodwill.messaging.tasks import send_message
-from goodwill.people.models import Contact, Email
+from goodwill.people.models import Contact
+from goodwill.people.services import first_email
 
 
 def client_link(contact: Contact) -> ClientLink | None:
@@ -48,13 +49,7 @@ def client_link_send(contact: Contact, *, actor: User) -> OutgoingMessage:
     link = client_link(contact)
     if link is None:
         raise ValidationError("Make the client page first.")
-    address = (
-        scoped(Email, contact.workspace)
-        .filter(contact=contact)
-        .order_by("id")
-        .values_list("address", flat=True)
-        .first()
-    )
+    address = first_email(contact)
     if not address:
         raise ValidationError("They have no e-mail address to send it to.")
     workspace = contact.workspace

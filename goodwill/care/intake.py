@@ -29,7 +29,7 @@ from goodwill.messaging.models import OutgoingMessage
 from goodwill.messaging.services import message_queue
 from goodwill.messaging.tasks import send_message
 from goodwill.people.models import Contact, Email
-from goodwill.people.services import Labelled, contact_create
+from goodwill.people.services import Labelled, contact_create, first_email
 
 FORM_SALT = "goodwill.care.intake"
 MIN_SECONDS = 3
@@ -129,13 +129,7 @@ def file_for_client(
     first address (without one, they follow it on the page)."""
     _check_form(stamp, honeypot, type, text)
     contact = link.contact
-    address = (
-        scoped(Email, contact.workspace)
-        .filter(contact=contact)
-        .order_by("id")
-        .values_list("address", flat=True)
-        .first()
-    ) or ""
+    address = first_email(contact)
     _limit(contact.workspace, address, contact)
     with transaction.atomic():
         return _file(contact, address, type, subject, text, purchase)

@@ -7,7 +7,6 @@ public reply is the first response when it is the first one.
 
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,8 +34,8 @@ from goodwill.core.scoping import scoped
 from goodwill.messaging.models import OutgoingMessage
 from goodwill.messaging.services import message_queue
 from goodwill.messaging.tasks import send_message
-from goodwill.people.models import Contact, Email
-from goodwill.people.services import timeline_add
+from goodwill.people.models import Contact
+from goodwill.people.services import UNSET, first_email, timeline_add
 from goodwill.touchpoints.appreciation import owe
 from goodwill.touchpoints.models import Direction, InteractionKind
 from goodwill.touchpoints.services import interaction_log
@@ -235,20 +234,17 @@ def case_assign(case: Case, owner: User | None) -> Case:
     return case
 
 
-NOBODY_CHANGED: Any = object()
-
-
 def case_update(
     case: Case,
     *,
     priority: str | None = None,
     category: str | None = None,
-    owner: User | None = NOBODY_CHANGED,
+    owner: User | None = UNSET,
 ) -> Case:
     """Change the priority (its targets follow, still counted from when it was filed), the
     category (what it was about, which the care insight lists as things to improve) or who
     handles it (a member, or nobody)."""
-    if owner is not NOBODY_CHANGED:
+    if owner is not UNSET:
         case_assign(case, owner)
     fields = ["updated_at"]
     if priority is not None and priority != case.priority:
@@ -391,13 +387,7 @@ def inform_customer(case: Case, entry: CaseEntry, *, reply: str) -> bool:
     without an address, and no more than INFORM_PER_HOUR an hour. Returns whether it went."""
     if case.status == Status.CLOSED and case.close_reason in ("spam", "duplicate"):
         return False
-    address = case.customer_email or (
-        scoped(Email, case.workspace)
-        .filter(contact=case.contact)
-        .order_by("id")
-        .values_list("address", flat=True)
-        .first()
-    )
+    address = case.customer_email or first_email(case.contact)
     if not address:
         return False
     prefix = f"case-{case.pk}-"

@@ -232,6 +232,12 @@ def _contact_fields(fields: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def first_email(contact: Contact) -> str:
+    """The contact's first e-mail address (the one given first), or "" when they have none."""
+    emails = scoped(Email, contact.workspace).filter(contact=contact).order_by("id")
+    return emails.values_list("address", flat=True).first() or ""
+
+
 def contact_update(
     contact: Contact,
     *,
