@@ -11,9 +11,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from goodwill.accounts.models import WEEKDAYS
 from goodwill.agreements.models import NeedKind
 
-DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+DAYS = [day.title() for day in WEEKDAYS]
 CHANNELS = {"email": "e-mail", "phone": "phone calls", "messaging": "messaging apps",
             "meeting": "meetings"}  # fmt: skip
 MAX_DAYS = 90

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from goodwill.accounts.access import WorkspaceRequest, member_required, owner_required
-from goodwill.accounts.models import Membership, Workspace
+from goodwill.accounts.models import WEEKDAYS, Membership, Workspace
 from goodwill.accounts.views import add_errors
 from goodwill.care import client, intake, links, services
 from goodwill.care.client_sections import client_sections
@@ -413,11 +413,10 @@ CLIENT_PAGE_CASES = 30
 
 
 def _opening_hours(workspace: Workspace) -> list[tuple[str, str]]:
-    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
     result = []
-    for weekday, day in enumerate(days):
+    for weekday, day in enumerate(WEEKDAYS):
         span = workspace.opening_hours(weekday)
-        result.append((day, f"{span[0]:%H:%M} to {span[1]:%H:%M}" if span else "closed"))
+        result.append((day.title(), f"{span[0]:%H:%M} to {span[1]:%H:%M}" if span else "closed"))
     return result
 
 

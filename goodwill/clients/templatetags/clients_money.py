@@ -1,6 +1,7 @@
 """Money in templates, and a customer's seasons as a small SVG of twelve bars (no script, no
 style attribute: CSP-safe; the page lists the usual months in words beside it)."""
 
+import calendar
 from decimal import Decimal
 
 from django import template
@@ -11,11 +12,8 @@ from goodwill.core import money as core_money
 
 register = template.Library()
 
-MONTHS = "JFMAMJJASOND"
-NAMES = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-]  # fmt: skip
+NAMES = list(calendar.month_name[1:])  # as fit.py names them (calendar.month_abbr)
+MONTHS = "".join(name[0] for name in NAMES)
 WIDTH, HEIGHT, BAR, GAP, FLOOR = 168, 56, 11, 3, 44
 
 
