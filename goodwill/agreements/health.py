@@ -17,11 +17,11 @@ client whose offboarding has begun shows that instead.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 
 from goodwill.accounts.models import Workspace
 from goodwill.agreements.models import AgreementStatus, Breach
-from goodwill.care.insight import Period, period_of
+from goodwill.core.months import Period, month_counts, period_of
 from goodwill.core.scoping import scoped
 from goodwill.people.models import Contact
 
@@ -109,30 +109,6 @@ def _breaches(workspace: Workspace, contact: Contact | None) -> QuerySet[Breach]
     return breaches if contact is None else breaches.filter(contact=contact)
 
 
-def _grouped(
-    breaches: QuerySet[Breach], period: Period, *keys: str
-) -> dict[tuple[object, ...], dict[date, int]]:
-    """Breaches per month for each value of *keys*, in one query. The months are cut at local
-    midnights computed here and counted with a filter each, which both databases do natively
-    (truncating each row's time in the workspace's zone costs SQLite a Python call per row)."""
-    ends = [*period.months[1:], period.end]
-    months = {
-        f"m{i}": Count("pk", filter=Q(occurred_at__gte=start, occurred_at__lt=end))
-        for i, (start, end) in enumerate(zip(period.months, ends, strict=True))
-    }
-    rows = (
-        breaches.filter(occurred_at__gte=period.start, occurred_at__lt=period.end)
-        .order_by()
-        .values(*keys)
-        .annotate(**months)
-    )
-    grouped: dict[tuple[object, ...], dict[date, int]] = {}
-    for row in rows:
-        counts = {start.date(): row[f"m{i}"] for i, start in enumerate(period.months)}
-        grouped[tuple(row[key] for key in keys)] = {day: n for day, n in counts.items() if n}
-    return grouped
-
-
 def _rows(grouped: dict[tuple[object, ...], dict[date, int]], period: Period) -> list[Row]:
     days = [start.date() for start in period.months]
     rows = []
@@ -169,13 +145,16 @@ def by_client(workspace: Workspace, period: Period, top: int = TOP_CLIENTS) -> l
         .values_list("contact", flat=True)[:top]
     )
     chosen = breaches.filter(contact__in=ranked)  # a subquery: still one query
-    return _rows(_grouped(chosen, period, "contact", *NAME), period)
+    return _rows(month_counts(chosen, "occurred_at", period, "contact", *NAME), period)
 
 
 def by_need(workspace: Workspace, period: Period, contact: Contact | None = None) -> list[Row]:
     """Breaches per need per month (of one client, or all), the most first, in one query."""
     breaches = _breaches(workspace, contact)
-    return _rows(_grouped(breaches, period, "agreement__need", "agreement__need__title"), period)
+    return _rows(
+        month_counts(breaches, "occurred_at", period, "agreement__need", "agreement__need__title"),
+        period,
+    )
 
 
 # A client's name, offboarding start, first reminder ever, and recent breaches.

@@ -12,11 +12,12 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 from django.db.models import Avg, Count, F, Min, Q, QuerySet
-from django.db.models.functions import Lower, TruncMonth
+from django.db.models.functions import Lower
 
 from goodwill.accounts.models import Workspace
 from goodwill.agenda.agenda import CONTACT_NAME
 from goodwill.care.models import OPEN_STATUSES, Case, CaseType
+from goodwill.core.months import Period, month_counts, period_of
 from goodwill.core.scoping import scoped
 from goodwill.people.models import Contact
 
@@ -35,15 +36,6 @@ AGES = [
     "More than 4 weeks ago",
 ]
 AGE_LIMITS = [timedelta(days=1), timedelta(days=3), timedelta(days=7), timedelta(days=28)]
-
-
-@dataclass(frozen=True)
-class Period:
-    """From the start of a month in the workspace's time zone until *end* (now)."""
-
-    start: datetime
-    end: datetime
-    months: list[datetime]  # the start of each month, in the workspace's time zone
 
 
 @dataclass(frozen=True)
@@ -104,19 +96,6 @@ class Insight:
     @property
     def open(self) -> int:
         return sum(bucket.count for bucket in self.open_by_age)
-
-
-def period_of(workspace: Workspace, now: datetime, months: int = 12) -> Period:
-    """The last *months* calendar months in the workspace's time zone, this one included.
-    Each month starts at local midnight on its first day, whatever the offset is then (DST)."""
-    local = now.astimezone(workspace.zone)
-    year, month = local.year, local.month
-    starts = []
-    for _ in range(months):
-        starts.append(datetime(year, month, 1, tzinfo=workspace.zone))
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    starts.reverse()
-    return Period(start=starts[0], end=now, months=starts)
 
 
 def _real(workspace: Workspace) -> QuerySet[Case]:
@@ -224,25 +203,11 @@ def by_client(workspace: Workspace, period: Period) -> list[ClientTally]:
     ]
 
 
-def _per_month(cases: QuerySet[Case], field: str, period: Period) -> dict[date, int]:
-    """Cases per month of *field*, the months cut at local midnight in the workspace's time
-    zone by the database (both SQLite and PostgreSQL convert each instant to local time)."""
-    zone = period.start.tzinfo
-    rows = (
-        cases.filter(**{f"{field}__gte": period.start, f"{field}__lt": period.end})
-        .order_by()
-        .annotate(month=TruncMonth(field, tzinfo=zone))
-        .values("month")
-        .annotate(n=Count("pk"))
-    )
-    return {row["month"].date(): row["n"] for row in rows}
-
-
 def trend(workspace: Workspace, period: Period) -> list[Month]:
-    """Cases opened and resolved in each month of the period, in two grouped queries."""
+    """Cases opened and resolved in each month of the period, in two queries."""
     cases = _real(workspace)
-    opened = _per_month(cases, "created_at", period)
-    resolved = _per_month(cases, "resolved_at", period)
+    opened = month_counts(cases, "created_at", period)[()]
+    resolved = month_counts(cases, "resolved_at", period)[()]
     return [
         Month(start.date(), opened.get(start.date(), 0), resolved.get(start.date(), 0))
         for start in period.months
