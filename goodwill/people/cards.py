@@ -13,10 +13,46 @@ CardDAV server write. Only the fields an address book carries are here; what onl
   returns what it added so that the import can be undone.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import models, transaction
+from django.utils import timezone
+
+from goodwill.accounts.models import User, Workspace
+from goodwill.core.scoping import scoped
+from goodwill.people import search
 from goodwill.people.dates import PartialDate
-from goodwill.people.services import AddressInput, Labelled
+from goodwill.people.models import (
+    Address,
+    Contact,
+    ContactPhoto,
+    ContactTag,
+    DateKind,
+    Email,
+    ImportantDate,
+    Kind,
+    Link,
+    Note,
+    Organization,
+    Phone,
+    Tag,
+    TimelineEntry,
+)
+from goodwill.people.services import (
+    AddressInput,
+    Labelled,
+    contact_create,
+    contact_update,
+    organization_for_name,
+    tag_for_name,
+)
+from goodwill.people.text import normalize_phone
 
 
 @dataclass
@@ -41,3 +77,450 @@ class Card:
     uid: str = ""
     # Where the card (BEGIN:VCARD) or the CSV row starts in its file, from 1, for messages.
     line: int = 0
+
+
+NO_NAME = "It has no name: no name, nickname, organisation or e-mail address to call the person by."
+# The longest value each field keeps (the model's max_length): longer text is cut, not refused.
+_LENGTHS = {"first_name": 100, "last_name": 100, "nickname": 100, "organization": 200, "role": 120}
+_ADDRESS_LENGTHS = {"street": 200, "city": 100, "region": 100, "postal_code": 20, "country": 100}
+MAX_NOTE = 20000
+
+
+def card_checked(workspace: Workspace, card: Card) -> tuple[Card, list[str]]:
+    """The card cleaned for *workspace*, and a warning for each value left out.
+
+    ValidationError (NO_NAME) when nothing could name the person; when only an organisation or
+    an e-mail address can, it becomes the nickname, so the person is not lost."""
+    warnings: list[str] = []
+    names = {key: getattr(card, key).strip()[:length] for key, length in _LENGTHS.items()}
+    emails = _checked_emails(card.emails, warnings)
+    if not (names["first_name"] or names["last_name"] or names["nickname"]):
+        fallback = names["organization"] or (emails[0].value if emails else "")
+        if not fallback:
+            raise ValidationError(NO_NAME)
+        names["nickname"] = fallback[: _LENGTHS["nickname"]]
+    photo, photo_type = card.photo, card.photo_type
+    if photo and (
+        photo_type not in ContactPhoto.MEDIA_TYPES or len(photo) > ContactPhoto.MAX_BYTES
+    ):
+        warnings.append("The photo is not a JPEG, PNG or GIF under 1 MB; left out.")
+        photo, photo_type = b"", ""
+    checked = replace(
+        card,
+        **names,
+        emails=emails,
+        phones=_checked_phones(card.phones, workspace.country, warnings),
+        links=_checked_links(card.links, warnings),
+        addresses=[a for a in map(_checked_address, card.addresses) if any(vars(a).values())],
+        tags=_unique(tag.strip()[:60] for tag in card.tags),
+        note=card.note.strip()[:MAX_NOTE],
+        photo=photo,
+        photo_type=photo_type,
+    )
+    return checked, warnings
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    """Non-empty values, the first of each regardless of case, in order."""
+    seen: dict[str, str] = {}
+    for value in values:
+        if value and value.lower() not in seen:
+            seen[value.lower()] = value
+    return list(seen.values())
+
+
+def _label(text: str) -> str:
+    return text.strip()[:40]
+
+
+def _checked_emails(items: Iterable[Labelled], warnings: list[str]) -> list[Labelled]:
+    kept: dict[str, Labelled] = {}
+    for item in items:
+        address = item.value.strip().lower()
+        try:
+            validate_email(address)
+        except ValidationError:
+            warnings.append(f"“{address[:80]}” is not an e-mail address; left out.")
+            continue
+        kept.setdefault(address, Labelled(_label(item.label), address))
+    return list(kept.values())
+
+
+def _checked_phones(items: Iterable[Labelled], country: str, warnings: list[str]) -> list[Labelled]:
+    kept: dict[str, Labelled] = {}
+    for item in items:
+        try:
+            number = normalize_phone(item.value, country)
+        except ValidationError as error:
+            warnings.append(f"{error.messages[0].rstrip('.')}; left out.")
+            continue
+        kept.setdefault(number, Labelled(_label(item.label), number))
+    return list(kept.values())
+
+
+def _checked_links(items: Iterable[Labelled], warnings: list[str]) -> list[Labelled]:
+    kept: dict[str, Labelled] = {}
+    check = URLValidator()
+    for item in items:
+        url = item.value.strip()
+        # Address books often keep "www.example.com" without a scheme.
+        if url and "://" not in url:
+            url = f"https://{url}"
+        try:
+            check(url)
+            if len(url) > 500:
+                raise ValidationError("too long")
+        except ValidationError:
+            warnings.append(f"“{item.value.strip()[:80]}” is not a web address; left out.")
+            continue
+        kept.setdefault(url, Labelled(_label(item.label), url))
+    return list(kept.values())
+
+
+def _checked_address(address: AddressInput) -> AddressInput:
+    parts = {
+        key: getattr(address, key).strip()[:length] for key, length in _ADDRESS_LENGTHS.items()
+    }
+    return AddressInput(label=_label(address.label), **parts)
+
+
+def _dates_of(card: Card) -> list[tuple[str, PartialDate]]:
+    return [
+        (kind, value)
+        for kind, value in (
+            (DateKind.BIRTHDAY, card.birthday),
+            (DateKind.ANNIVERSARY, card.anniversary),
+        )
+        if value is not None
+    ]
+
+
+def _date_row(
+    workspace: Workspace, contact: Contact, kind: str, value: PartialDate
+) -> ImportantDate:
+    row = ImportantDate(workspace=workspace, contact=contact, kind=kind)
+    row.set_partial_date(value)
+    return row
+
+
+def card_contact_create(
+    workspace: Workspace, card: Card, *, actor: User | None, kind: str = Kind.CLIENT
+) -> Contact:
+    """A new contact from a card that card_checked() returned."""
+    with transaction.atomic():
+        contact = contact_create(
+            workspace,
+            actor=actor,
+            kind=kind,
+            first_name=card.first_name,
+            last_name=card.last_name,
+            nickname=card.nickname,
+            role=card.role,
+            organization=card.organization,
+            emails=card.emails,
+            phones=card.phones,
+            links=card.links,
+            addresses=card.addresses,
+            tags=card.tags,
+        )
+        ImportantDate.objects.bulk_create(
+            _date_row(workspace, contact, date_kind, value) for date_kind, value in _dates_of(card)
+        )
+        if card.note:
+            Note.objects.create(workspace=workspace, contact=contact, author=actor, body=card.note)
+        if card.photo:
+            ContactPhoto.objects.create(
+                workspace=workspace, contact=contact, data=card.photo, media_type=card.photo_type
+            )
+        search.index_contact(contact.pk)
+    return contact
+
+
+def card_contact_replace(contact: Contact, card: Card, *, actor: User | None) -> Contact:
+    """Make the contact's address-book fields those of *card* (checked), as when a person edits
+    the card on their phone: names, organisation, title, e-mails, phones, addresses, web
+    addresses, tags, the (first) birthday and anniversary, and the photo. What only Goodwill
+    holds (facts, circle, notes, other dates, …) stays as it is."""
+    workspace = contact.workspace
+    with transaction.atomic():
+        contact_update(
+            contact,
+            actor=actor,
+            first_name=card.first_name,
+            last_name=card.last_name,
+            nickname=card.nickname,
+            role=card.role,
+            organization=card.organization,
+            emails=card.emails,
+            phones=card.phones,
+            links=card.links,
+            addresses=card.addresses,
+            tags=card.tags,
+        )
+        for date_kind, value in (
+            (DateKind.BIRTHDAY, card.birthday),
+            (DateKind.ANNIVERSARY, card.anniversary),
+        ):
+            _replace_date(contact, date_kind, value)
+        scoped(ContactPhoto, workspace).filter(contact=contact).delete()
+        if card.photo:
+            ContactPhoto.objects.create(
+                workspace=workspace, contact=contact, data=card.photo, media_type=card.photo_type
+            )
+    return contact
+
+
+def _replace_date(contact: Contact, kind: str, value: PartialDate | None) -> None:
+    """The first date of *kind* (the one a vCard shows) becomes *value*; None removes them all."""
+    rows = scoped(ImportantDate, contact.workspace).filter(contact=contact, kind=kind)
+    first = rows.order_by("id").first()
+    if value is None:
+        rows.delete()
+    elif first is None:
+        _date_row(contact.workspace, contact, kind, value).save()
+    elif first.partial_date != value:
+        first.set_partial_date(value)
+        first.save(update_fields=["year", "month", "day"])
+
+
+@dataclass
+class Filled:
+    """What card_contact_fill() added to a contact, so that it can be taken back: the fields it
+    set (each was empty) and the rows it created, as (model label, id)."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    rows: list[tuple[str, int]] = field(default_factory=list)
+
+    def add(self, rows: Iterable[models.Model]) -> None:
+        self.rows.extend((row._meta.label, row.pk) for row in rows)
+
+
+_FILLED_FIELDS = ("first_name", "last_name", "nickname", "role")
+
+
+def card_contact_fill(contact: Contact, card: Card, *, actor: User | None) -> Filled:
+    """Add to the contact what the (checked) card knows and the contact lacks: empty name
+    fields, the organisation, e-mails, phones, web addresses, addresses, tags, a birthday or
+    anniversary of a kind the contact has none of, the note (as a note) and the photo. Nothing
+    the contact holds is changed or removed."""
+    workspace = contact.workspace
+    filled = Filled()
+    with transaction.atomic():
+        for name in _FILLED_FIELDS:
+            if not getattr(contact, name) and getattr(card, name):
+                setattr(contact, name, getattr(card, name))
+                filled.fields[name] = getattr(card, name)
+        if contact.organization_id is None and card.organization:
+            contact.organization = organization_for_name(workspace, card.organization)
+            filled.fields["organization"] = card.organization
+        contact.updated_at = timezone.now()
+        contact.save()
+        filled.add(_new_children(contact, card))
+        filled.add(_new_tags(contact, card.tags))
+        if card.note:
+            filled.add(
+                [
+                    Note.objects.create(
+                        workspace=workspace, contact=contact, author=actor, body=card.note
+                    )
+                ]
+            )
+        if card.photo and not scoped(ContactPhoto, workspace).filter(contact=contact).exists():
+            filled.add(
+                [
+                    ContactPhoto.objects.create(
+                        workspace=workspace,
+                        contact=contact,
+                        data=card.photo,
+                        media_type=card.photo_type,
+                    )
+                ]
+            )
+        search.index_contact(contact.pk)
+    return filled
+
+
+def _new_children(contact: Contact, card: Card) -> list[models.Model]:
+    """The contact's new e-mail, phone, web address, address and date rows from *card*."""
+    workspace = contact.workspace
+    mine = scoped(Contact, workspace).filter(pk=contact.pk)
+    has_emails = set(
+        scoped(Email, workspace).filter(contact__in=mine).values_list("address", flat=True)
+    )
+    has_phones = set(
+        scoped(Phone, workspace).filter(contact__in=mine).values_list("number", flat=True)
+    )
+    has_links = set(scoped(Link, workspace).filter(contact__in=mine).values_list("url", flat=True))
+    has_addresses = {
+        tuple(row)
+        for row in scoped(Address, workspace)
+        .filter(contact__in=mine)
+        .values_list(*_ADDRESS_LENGTHS)
+    }
+    has_dates = set(
+        scoped(ImportantDate, workspace).filter(contact__in=mine).values_list("kind", flat=True)
+    )
+    rows: list[models.Model] = [
+        *(
+            Email(workspace=workspace, contact=contact, label=e.label, address=e.value)
+            for e in card.emails
+            if e.value.lower() not in {a.lower() for a in has_emails}
+        ),
+        *(
+            Phone(workspace=workspace, contact=contact, label=p.label, number=p.value)
+            for p in card.phones
+            if p.value not in has_phones
+        ),
+        *(
+            Link(workspace=workspace, contact=contact, label=u.label, url=u.value)
+            for u in card.links
+            if u.value not in has_links
+        ),
+        *(
+            Address(workspace=workspace, contact=contact, **vars(a))
+            for a in card.addresses
+            if tuple(getattr(a, key) for key in _ADDRESS_LENGTHS) not in has_addresses
+        ),
+        *(
+            _date_row(workspace, contact, date_kind, value)
+            for date_kind, value in _dates_of(card)
+            if date_kind not in has_dates
+        ),
+    ]
+    for row in rows:
+        row.save()
+    return rows
+
+
+def _new_tags(contact: Contact, names: Iterable[str]) -> list[ContactTag]:
+    workspace = contact.workspace
+    has = set(
+        scoped(ContactTag, workspace).filter(contact=contact).values_list("tag_id", flat=True)
+    )
+    links = []
+    for name in names:
+        tag = tag_for_name(workspace, name)
+        if tag.pk not in has:
+            has.add(tag.pk)
+            links.append(ContactTag.objects.create(workspace=workspace, contact=contact, tag=tag))
+    return links
+
+
+def card_contact_unfill(contact: Contact, filled: Filled) -> None:
+    """Take back what card_contact_fill() added, where it is still as it was added: a field the
+    person has since changed, or a row since removed, is left alone."""
+    workspace = contact.workspace
+    with transaction.atomic():
+        for label, pk in filled.rows:
+            model = apps.get_model(label)
+            scoped(model, workspace).filter(pk=pk, contact=contact).delete()
+        for name, value in filled.fields.items():
+            if name == "organization":
+                if contact.organization and contact.organization.name.lower() == value.lower():
+                    contact.organization = None
+            elif getattr(contact, name) == value:
+                setattr(contact, name, "")
+        if not (contact.first_name or contact.last_name or contact.nickname):
+            # A contact keeps a name: the import's names stay rather than leave none.
+            for name in ("first_name", "last_name", "nickname"):
+                setattr(contact, name, filled.fields.get(name, getattr(contact, name)))
+        contact.updated_at = timezone.now()
+        contact.save()
+        search.index_contact(contact.pk)
+
+
+class CardWriter:
+    """Writes new contacts from many checked cards in bulk, a batch at a time: a bulk insert per
+    kind of row rather than queries per person, which is what an import of 100,000 people needs.
+
+    The workspace's organisations and tags are read once, and those the cards name are created
+    as they come; the caller holds the transaction of each batch."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        actor: User | None,
+        kind: str = Kind.CLIENT,
+        title: str = "Added from an import",
+    ) -> None:
+        self.workspace, self.actor, self.kind, self.title = workspace, actor, kind, title
+        self.organizations = _by_name(scoped(Organization, workspace))
+        self.tags = _by_name(scoped(Tag, workspace))
+
+    def write(self, cards: Sequence[Card]) -> list[int]:
+        """The new contacts' ids, in the cards' order."""
+        workspace, now = self.workspace, timezone.now()
+        self._add_missing(Organization, self.organizations, [card.organization for card in cards])
+        self._add_missing(Tag, self.tags, [name for card in cards for name in card.tags])
+        contacts = [self._contact(card, now) for card in cards]
+        Contact.objects.bulk_create(contacts)
+        rows: dict[type[models.Model], list[models.Model]] = {TimelineEntry: []}
+        for contact, card in zip(contacts, cards, strict=True):
+            for row in _rows_of(workspace, contact, card, self.actor, self.tags):
+                rows.setdefault(type(row), []).append(row)
+            rows[TimelineEntry].append(
+                TimelineEntry(
+                    workspace=workspace,
+                    contact=contact,
+                    kind="created",
+                    title=self.title,
+                    occurred_at=now,
+                )
+            )
+        for model, created in rows.items():
+            model._default_manager.bulk_create(created, batch_size=500)
+        ids = [contact.pk for contact in contacts]
+        search.index_contacts(ids)
+        return ids
+
+    def _add_missing(
+        self, model: type[models.Model], known: dict[str, Any], names: list[str]
+    ) -> None:
+        new = {name.lower(): name for name in names if name and name.lower() not in known}
+        rows: list[Any] = [model(workspace=self.workspace, name=name) for name in new.values()]
+        for row in rows:
+            known[row.name.lower()] = row
+        model._default_manager.bulk_create(rows)
+
+    def _contact(self, card: Card, now: datetime) -> Contact:
+        organization = self.organizations.get(card.organization.lower())
+        contact = Contact(
+            workspace=self.workspace,
+            kind=self.kind,
+            first_name=card.first_name,
+            last_name=card.last_name,
+            nickname=card.nickname,
+            role=card.role,
+            organization=organization if card.organization else None,
+            created_at=now,
+            updated_at=now,
+        )
+        # What Contact.save() sets, and bulk_create() does not call save().
+        contact.sort_name = f"{card.last_name} {card.first_name} {card.nickname}".strip().lower()
+        contact.sort_name = contact.sort_name[:210]
+        contact.touch_due_at = contact.compute_touch_due_at()
+        return contact
+
+
+def _by_name(rows: models.QuerySet[Any]) -> dict[str, Any]:
+    """Rows by lower-cased name; of two alike names the oldest, as organization_for_name() and
+    tag_for_name() choose."""
+    return {row.name.lower(): row for row in rows.order_by("-pk")}
+
+
+def _rows_of(
+    workspace: Workspace, contact: Contact, card: Card, actor: User | None, tags: dict[str, Tag]
+) -> Iterable[models.Model]:
+    """The rows a new contact's card makes beside the contact itself."""
+    owned = {"workspace": workspace, "contact": contact}
+    yield from (Email(**owned, label=e.label, address=e.value) for e in card.emails)
+    yield from (Phone(**owned, label=p.label, number=p.value) for p in card.phones)
+    yield from (Link(**owned, label=u.label, url=u.value) for u in card.links)
+    yield from (Address(**owned, **vars(a)) for a in card.addresses)
+    yield from (_date_row(workspace, contact, kind, value) for kind, value in _dates_of(card))
+    yield from (ContactTag(**owned, tag=tags[name.lower()]) for name in card.tags)
+    if card.note:
+        yield Note(**owned, author=actor, body=card.note)
+    if card.photo:
+        yield ContactPhoto(**owned, data=card.photo, media_type=card.photo_type)

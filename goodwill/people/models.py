@@ -210,6 +210,21 @@ class Link(ContactChild):
         return self.url
 
 
+class ContactPhoto(WorkspaceOwned):
+    """The person's picture, as an address book sent it (a vCard PHOTO): small, so in the
+    database rather than on a disk that several app servers would have to share."""
+
+    MAX_BYTES = 1024 * 1024
+    MEDIA_TYPES = ("image/jpeg", "image/png", "image/gif")
+
+    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="photo")
+    data = models.BinaryField()
+    media_type = models.CharField(max_length=20)
+
+    def __str__(self) -> str:
+        return f"Photo of contact #{self.contact_id}"
+
+
 class FactCategory(models.TextChoices):
     LIKE = "like", "Likes"
     DISLIKE = "dislike", "Dislikes"

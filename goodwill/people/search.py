@@ -73,6 +73,13 @@ def index_contact(contact_id: int) -> None:
         unindex_contact(contact_id)
 
 
+def index_contacts(contact_ids: Sequence[int], *, batch_size: int = 500) -> None:
+    """(Re)build many contacts' entries, a batch at a time (the caller holds the transaction)."""
+    backend = _backend()
+    for start in range(0, len(contact_ids), batch_size):
+        backend.write(contact_documents(contact_ids[start : start + batch_size]))
+
+
 def unindex_contact(contact_id: int) -> None:
     _backend().delete(contact_id)
 
