@@ -13,10 +13,12 @@ from goodwill.clients.fit_api import router as fit_router
 from goodwill.events.api import router as events_router
 from goodwill.messaging.api import router as messaging_router
 from goodwill.people.api import router as people_router
+from goodwill.people.import_api import router as imports_router
 from goodwill.touchpoints.api import router as touchpoints_router
 
 api.add_router("/", accounts_router)
 api.add_router("/", people_router)
+api.add_router("/", imports_router)
 api.add_router("/", touchpoints_router)
 api.add_router("/", agenda_router)
 api.add_router("/", messaging_router)

@@ -41,6 +41,7 @@ from goodwill.people.models import (
     Address,
     CircleMember,
     Contact,
+    ContactPhoto,
     ContactTag,
     DateKind,
     Email,
@@ -101,7 +102,9 @@ def presentation_toggle(request: WorkspaceRequest) -> HttpResponse:
 def _contact(request: WorkspaceRequest, pk: int) -> Contact:
     contact = (
         scoped(Contact, request.workspace)
-        .select_related("organization", "introduced_by")
+        .select_related("organization", "introduced_by", "photo")
+        # Whether there is a photo, not its bytes: the page links to contact_photo for those.
+        .defer("photo__data")
         .filter(pk=pk)
         .first()
     )
@@ -757,8 +760,19 @@ def _count[M: (Fact, CircleMember, ImportantDate, Gift, Note, TimelineEntry)](
     return count, one if count == 1 else many
 
 
+@member_required
+def contact_photo(request: WorkspaceRequest, pk: int) -> HttpResponse:
+    """The person's photo, as their address book sent it."""
+    photo = get_scoped_or_404(ContactPhoto, request.workspace, contact_id=pk)
+    response = HttpResponse(bytes(photo.data), content_type=photo.media_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 urlpatterns = [
     path("people/presentation/", presentation_toggle, name="presentation"),
+    path("people/<int:pk>/photo", contact_photo, name="photo"),
     path("people/<int:pk>/", contact_detail, name="contact"),
     path("people/<int:pk>/timeline/", timeline_page, name="timeline"),
     path("people/<int:pk>/erase/", contact_erase, name="erase"),

@@ -424,3 +424,68 @@ class TimelineEntry(WorkspaceOwned):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", "Waiting for your choices"
+    QUEUED = "queued", "Waiting for the worker"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Failed, nothing imported"
+    UNDOING = "undoing", "Being undone"
+    UNDONE = "undone", "Undone"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class DuplicateChoice(models.TextChoices):
+    MERGE = "merge", "Merge into the existing contact"
+    KEEP = "keep", "Keep both"
+    SKIP = "skip", "Skip"
+
+
+class ContactImport(WorkspaceOwned):
+    """One file of contacts on its way in: its preview, the person's choices, the progress of the
+    worker that writes it, and what it wrote (so that it can be undone as a whole).
+
+    The file's bytes stay until the preview is made; its checked cards then stay until the
+    import has run. `done` counts the cards written so far: each batch commits with it,
+    so a worker that stops halfway carries on where it stopped."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=200)
+    # The file, kept only until its columns are mapped and the preview made.
+    data = models.BinaryField(editable=False)
+    # The checked cards of the preview (people.cards.cards_pack), kept until the import has run.
+    cards = models.BinaryField(editable=False, default=b"")
+    format = models.CharField(max_length=40, blank=True)
+    # CSV header -> card field, for a CSV of no known exporter.
+    mapping = models.JSONField(default=dict, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CLIENT)
+    status = models.CharField(max_length=16, choices=ImportStatus.choices)
+    total = models.PositiveIntegerField(default=0)
+    # The preview: {"problems": [[line, reason, skipped], …], "duplicates": [[card, contact,
+    # reason, name, e-mail], …]}, cards counted from 0 in the file's order.
+    preview = models.JSONField(default=dict, blank=True)
+    default_choice = models.CharField(
+        max_length=8, choices=DuplicateChoice.choices, default=DuplicateChoice.MERGE
+    )
+    # Card index (as text) -> a DuplicateChoice, where the person chose otherwise than default.
+    choices = models.JSONField(default=dict, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    # What was written: {"created": [contact ids], "filled": [{"contact", "fields", "rows"}]}.
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["workspace", "-created_at"], name="people_import_ws_created"),
+            models.Index(fields=["status", "updated_at"], name="people_import_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import of {self.filename} ({self.get_status_display()})"

@@ -7,6 +7,7 @@ leaves out private facts and working notes, and keeps to what an address book sh
 Both are built in a fixed number of queries, whatever the person holds.
 """
 
+import base64
 from datetime import UTC
 from typing import Any
 
@@ -20,6 +21,7 @@ from goodwill.people.models import (
     Address,
     CircleMember,
     Contact,
+    ContactPhoto,
     ContactTag,
     DateKind,
     Email,
@@ -233,13 +235,13 @@ def _add(card: Any, name: str, value: Any, *, type_: str | None = None) -> Any:
 
 def with_card_data(contacts: QuerySet[Contact], workspace: Workspace) -> QuerySet[Contact]:
     """*contacts* with everything a vCard (or a CSV row) shows, in nine queries however many:
-    the contacts with their organisation, then their e-mails, phones, addresses, links, tags,
-    birthdays and anniversaries, circle and shareable facts."""
+    the contacts with their organisation and photo, then their e-mails, phones, addresses,
+    links, tags, birthdays and anniversaries, circle and shareable facts."""
     card_dates = scoped(ImportantDate, workspace).filter(
         kind__in=[DateKind.BIRTHDAY, DateKind.ANNIVERSARY]
     )
     # Each into a list (to_attr): a related manager's cache would cost a queryset per person.
-    return contacts.select_related("organization").prefetch_related(
+    return contacts.select_related("organization", "photo").prefetch_related(
         *(
             Prefetch(name, queryset=scoped(model, workspace).order_by("id"), to_attr=f"card_{name}")
             for name, model in (
@@ -316,9 +318,22 @@ def vcard_of(contact: Contact) -> str:
     shareable = card_list(contact, "facts")
     if facts := [f"{f.get_category_display()}: {f.text}" for f in shareable]:
         _add(card, "note", "\n".join(facts))
+    if photo := _photo_of(contact):
+        # RFC 6350 section 6.2.4: the picture inline, as a data: URI.
+        encoded = base64.b64encode(bytes(photo.data)).decode("ascii")
+        line = _add(card, "photo", f"data:{photo.media_type};base64,{encoded}")
+        # A URI, not text: its ";" and "," must not be escaped.
+        line.encoded = True
     rev = contact.updated_at.astimezone(UTC)
     _add(card, "rev", rev.strftime("%Y%m%dT%H%M%SZ"))
     return str(card.serialize())
+
+
+def _photo_of(contact: Contact) -> ContactPhoto | None:
+    try:
+        return contact.photo
+    except ContactPhoto.DoesNotExist:
+        return None
 
 
 def _add_reachability(card: Any, contact: Contact) -> None:

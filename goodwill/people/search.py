@@ -80,6 +80,11 @@ def index_contacts(contact_ids: Sequence[int], *, batch_size: int = 500) -> None
         backend.write(contact_documents(contact_ids[start : start + batch_size]))
 
 
+def prune_workspace(workspace_id: int) -> None:
+    """Drop the entries of the workspace's contacts that are gone (after removing many)."""
+    _backend().prune(workspace_id)
+
+
 def unindex_contact(contact_id: int) -> None:
     _backend().delete(contact_id)
 

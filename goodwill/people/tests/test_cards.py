@@ -94,6 +94,7 @@ class CardWritingTests(GoodwillTestCase):
 
     def test_it_creates_a_contact_with_everything_the_card_holds(self):
         contact = card_contact_create(self.workspace, self.checked(tom()), actor=self.owner)
+        assert contact.organization is not None
         assert contact.organization.name == "Hale Roofing"
         assert list(contact.emails.values_list("address", flat=True)) == ["tom@hale.example"]
         dates = {d.kind: d.partial_date for d in ImportantDate.objects.filter(contact=contact)}
@@ -137,6 +138,7 @@ class CardWritingTests(GoodwillTestCase):
         filled = card_contact_fill(contact, self.checked(tom()), actor=self.owner)
         contact.refresh_from_db()
         assert (contact.first_name, contact.last_name) == ("Tom", "Hale")
+        assert contact.organization is not None
         assert contact.organization.name == "Hale Roofing"
         assert Email.objects.filter(contact=contact).count() == 1
         assert Phone.objects.filter(contact=contact).count() == 1
@@ -177,3 +179,25 @@ class CardWritingTests(GoodwillTestCase):
         assert TimelineEntry.objects.filter(contact__in=created).count() == 30
         assert search.search(self.workspace, "tom")[1] == 30
         assert not Contact.objects.filter(workspace=self.other_workspace).exists()
+
+
+class PhotoTests(GoodwillTestCase):
+    def test_the_photo_shows_on_the_contact_page_travels_in_the_vcard_and_stays_private(self):
+        checked = card_checked(self.workspace, tom())[0]
+        contact = card_contact_create(self.workspace, checked, actor=self.owner)
+        self.login(self.assistant)
+        page = self.client.get(f"/people/{contact.pk}/")
+        self.assertContains(page, f'src="/people/{contact.pk}/photo"')
+        photo = self.client.get(f"/people/{contact.pk}/photo")
+        assert (photo.status_code, photo["Content-Type"], photo.content) == (200, "image/png", PNG)
+        self.login(self.owner)
+        vcard = self.client.get(f"/people/{contact.pk}/export.vcf").content.decode()
+        assert "PHOTO:data:image/png;base64," in vcard.replace("\r\n ", "")
+        self.login(self.outsider)
+        assert self.client.get(f"/people/{contact.pk}/photo").status_code == 404
+
+    def test_a_person_without_a_photo_has_none(self):
+        contact = services.contact_create(self.workspace, actor=self.owner, first_name="Ann")
+        self.login(self.owner)
+        self.assertNotContains(self.client.get(f"/people/{contact.pk}/"), "person-photo")
+        assert self.client.get(f"/people/{contact.pk}/photo").status_code == 404
