@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "goodwill.clients",
     "goodwill.agreements",
     "goodwill.events",
+    "goodwill.dav",
 ]
 
 MIDDLEWARE = [

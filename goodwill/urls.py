@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("goodwill.clients.urls")),
     path("", include("goodwill.agreements.urls")),
     path("", include("goodwill.events.urls")),
+    path("", include("goodwill.dav.urls")),
     path("", include("goodwill.core.urls")),
 ]
 

@@ -24,10 +24,11 @@ from typing import Any, ClassVar
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from goodwill.accounts.models import User, Workspace
+from goodwill.core.bulk import insert, insert_returning_ids, prepared
 from goodwill.core.scoping import scoped
 from goodwill.people import search
 from goodwill.people.dates import PartialDate
@@ -456,15 +457,13 @@ class CardWriter:
         now = timezone.now()
         self._add_missing(Organization, self.organizations, [card.organization for card in cards])
         self._add_missing(Tag, self.tags, [name for card in cards for name in card.tags])
-        contacts = [self._contact(card, now) for card in cards]
-        Contact.objects.bulk_create(contacts)
-        ids = [contact.pk for contact in contacts]
+        ids = self._insert_contacts(cards, now)
         rows = _Rows(self.workspace.pk, now)
         for contact_id, card in zip(ids, cards, strict=True):
             rows.add(contact_id, card, self.actor, self.tags)
             rows.timeline.append((contact_id, "created", rows.now, self.title, rows.no_data))
         rows.insert()
-        search.index_contacts(ids)
+        search.index_contacts(ids, new=True)
         return ids
 
     def _add_missing(
@@ -476,24 +475,36 @@ class CardWriter:
             known[row.name.lower()] = row
         model._default_manager.bulk_create(rows)
 
-    def _contact(self, card: Card, now: datetime) -> Contact:
+    def _insert_contacts(self, cards: Sequence[Card], now: datetime) -> list[int]:
+        """The contacts' rows: what differs per card, then what all new contacts share (their
+        kind, times, the next touch due, the fields' defaults), prepared once."""
+        shared = Contact(workspace=self.workspace, kind=self.kind, created_at=now, updated_at=now)
+        # What Contact.save() sets, which a plain INSERT does not call.
+        shared.touch_due_at = shared.compute_touch_due_at()
+        constant = [
+            field.attname
+            for field in Contact._meta.concrete_fields
+            if not field.primary_key and field.attname not in _PER_CARD
+        ]
+        values = tuple(prepared(Contact, name, getattr(shared, name)) for name in constant)
+        rows = [(*self._per_card(card), *values) for card in cards]
+        return insert_returning_ids(Contact, [*_PER_CARD, *constant], rows)
+
+    def _per_card(self, card: Card) -> tuple[str | int | None, ...]:
         organization = self.organizations.get(card.organization.lower())
-        contact = Contact(
-            workspace=self.workspace,
-            kind=self.kind,
-            first_name=card.first_name,
-            last_name=card.last_name,
-            nickname=card.nickname,
-            role=card.role,
-            organization=organization if card.organization else None,
-            created_at=now,
-            updated_at=now,
+        sort_name = f"{card.last_name} {card.first_name} {card.nickname}".strip().lower()
+        return (
+            card.first_name,
+            card.last_name,
+            card.nickname,
+            card.role,
+            organization.pk if card.organization and organization else None,
+            sort_name[:210],
         )
-        # What Contact.save() sets, and bulk_create() does not call save().
-        contact.sort_name = f"{card.last_name} {card.first_name} {card.nickname}".strip().lower()
-        contact.sort_name = contact.sort_name[:210]
-        contact.touch_due_at = contact.compute_touch_due_at()
-        return contact
+
+
+# The contact's columns a card fills (in _per_card's order); the others are the same for all.
+_PER_CARD = ("first_name", "last_name", "nickname", "role", "organization_id", "sort_name")
 
 
 def _by_name(rows: models.QuerySet[Any]) -> dict[str, Any]:
@@ -522,8 +533,8 @@ class _Rows:
 
     def __init__(self, workspace_id: int, now: datetime) -> None:
         self.workspace_id = workspace_id
-        self.now = TimelineEntry._meta.get_field("occurred_at").get_db_prep_save(now, connection)
-        self.no_data = TimelineEntry._meta.get_field("data").get_db_prep_save({}, connection)
+        self.now = prepared(TimelineEntry, "occurred_at", now)
+        self.no_data = prepared(TimelineEntry, "data", {})
         self.by_model: dict[type[models.Model], list[tuple[Any, ...]]] = {
             model: [] for model in self.COLUMNS
         }
@@ -550,22 +561,9 @@ class _Rows:
             rows[ContactPhoto].append((contact_id, card.photo, card.photo_type))
 
     def insert(self) -> None:
-        with connection.cursor() as cursor:
-            for model, rows in self.by_model.items():
-                if rows:
-                    cursor.executemany(
-                        _insert_sql(model, self.COLUMNS[model]),
-                        [(self.workspace_id, *row) for row in rows],
-                    )
-
-
-def _insert_sql(model: type[models.Model], fields: Sequence[str]) -> str:
-    quote = connection.ops.quote_name
-    column_of = {field.attname: str(field.column) for field in model._meta.concrete_fields}
-    columns = ", ".join(quote(column_of[name]) for name in ("workspace_id", *fields))
-    placeholders = ", ".join(["%s"] * (len(fields) + 1))
-    # Table and column names come from the models, never from input; the values are parameters.
-    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        for model, rows in self.by_model.items():
+            fields = ("workspace_id", *self.COLUMNS[model])
+            insert(model, fields, [(self.workspace_id, *row) for row in rows])
 
 
 def cards_pack(cards: Sequence[Card | None]) -> bytes:

@@ -83,7 +83,6 @@ class ConfirmIn(Schema):
 
 
 def _out(imported: ContactImport) -> dict[str, Any]:
-    result = imported.result or {}
     return {
         "id": imported.pk,
         "filename": imported.filename,
@@ -95,8 +94,8 @@ def _out(imported: ContactImport) -> dict[str, Any]:
         "counts": imports.counts(imported),
         "default_choice": imported.default_choice,
         "done": imported.done,
-        "created": len(result.get("created", [])),
-        "merged": len(result.get("filled", [])),
+        "created": imported.created,
+        "merged": imported.merged,
         "error": imported.error,
         "created_at": imported.created_at,
         "finished_at": imported.finished_at,

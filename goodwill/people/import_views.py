@@ -55,7 +55,7 @@ def _upload_page(request: WorkspaceRequest, error: str = "", status: int = 200) 
     context = {
         "error": error,
         "kinds": Kind.choices,
-        "page": window(earlier.defer("data", "preview", "result"), request.GET, IMPORTS_PER_PAGE),
+        "page": window(earlier.defer("data", "cards", "preview"), request.GET, IMPORTS_PER_PAGE),
         "max_mb": MAX_BYTES // (1024 * 1024),
     }
     return render(request, "people/imports/upload.html", context, status=status)
@@ -83,9 +83,6 @@ def _detail_page(
         context["fields"] = CARD_FIELDS.items()
     elif imported.status == ImportStatus.PREVIEW:
         context.update(_preview_context(request, imported))
-    elif imported.status == ImportStatus.DONE:
-        context["created"] = len(imported.result.get("created", []))
-        context["merged"] = len(imported.result.get("filled", []))
     return render(request, "people/imports/detail.html", context, status=status)
 
 

@@ -56,6 +56,7 @@ from goodwill.people.cards import (
 from goodwill.people.models import (
     Contact,
     ContactImport,
+    ContactImportBatch,
     DuplicateChoice,
     Email,
     ImportStatus,
@@ -411,7 +412,9 @@ def _write_batch(
     with transaction.atomic():
         # The row lock (and the count checked under it) keeps a second worker, started on a
         # stalled import, from writing a batch twice.
-        current = ContactImport.objects.select_for_update().get(pk=imported.pk)
+        # Not the file, the cards or the preview: a batch needs only the counts.
+        locked = ContactImport.objects.select_for_update().defer("data", "cards", "preview")
+        current = locked.get(pk=imported.pk)
         if current.done != start or current.status != ImportStatus.RUNNING:
             raise Superseded
         new: list[Card] = []
@@ -429,14 +432,14 @@ def _write_batch(
             else:
                 filled.append(_fill(imported, existing, card))
         created = writer.write(new)
-        result = current.result or {}
-        current.result = {
-            "created": [*result.get("created", []), *created],
-            "filled": [*result.get("filled", []), *filled],
-        }
+        ContactImportBatch.objects.create(
+            workspace=current.workspace, contact_import=current, created=created, filled=filled
+        )
+        current.created += len(created)
+        current.merged += len(filled)
         current.done = end
         current.updated_at = timezone.now()
-        current.save(update_fields=["result", "done", "updated_at"])
+        current.save(update_fields=["created", "merged", "done", "updated_at"])
     return current
 
 
@@ -473,22 +476,19 @@ def _take_back(imported: ContactImport, progress: Progress | None = None) -> Non
     """Remove what the import wrote, a batch per transaction: the people it created (and the
     search entries), and what it added to existing people."""
     workspace = imported.workspace
-    result = imported.result or {}
-    created: list[int] = result.get("created", [])
-    for start in range(0, len(created), BATCH):
+    batches = scoped(ContactImportBatch, workspace).filter(contact_import=imported).order_by("id")
+    for batch in batches:
         with transaction.atomic():
-            scoped(Contact, workspace).filter(pk__in=created[start : start + BATCH]).delete()
+            scoped(Contact, workspace).filter(pk__in=batch.created).delete()
+            contacts = scoped(Contact, workspace).in_bulk([row["contact"] for row in batch.filled])
+            for row in batch.filled:
+                if contact := contacts.get(row["contact"]):
+                    rows = [(label, pk) for label, pk in row["rows"]]
+                    card_contact_unfill(contact, Filled(fields=row["fields"], rows=rows))
+            batch.delete()
         if progress:
-            progress(start + BATCH, len(created))
+            progress(len(batch.created), imported.created)
     search.prune_workspace(workspace.pk)
-    contacts = scoped(Contact, workspace).in_bulk(
-        [row["contact"] for row in result.get("filled", [])]
-    )
-    for row in result.get("filled", []):
-        contact = contacts.get(row["contact"])
-        if contact is not None:
-            fields, rows = row["fields"], [tuple(pair) for pair in row["rows"]]
-            card_contact_unfill(contact, Filled(fields=fields, rows=rows))
 
 
 def undo_until(imported: ContactImport) -> datetime | None:

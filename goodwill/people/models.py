@@ -475,8 +475,9 @@ class ContactImport(WorkspaceOwned):
     # Card index (as text) -> a DuplicateChoice, where the person chose otherwise than default.
     choices = models.JSONField(default=dict, blank=True)
     done = models.PositiveIntegerField(default=0)
-    # What was written: {"created": [contact ids], "filled": [{"contact", "fields", "rows"}]}.
-    result = models.JSONField(default=dict, blank=True)
+    # People added, and people already here given details (the batches say who).
+    created = models.PositiveIntegerField(default=0)
+    merged = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -489,3 +490,19 @@ class ContactImport(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"Import of {self.filename} ({self.get_status_display()})"
+
+
+class ContactImportBatch(WorkspaceOwned):
+    """What one batch of an import wrote, committed with it, so that the import can be undone
+    (or a failed one taken back): a row per batch keeps each commit's work the same size."""
+
+    contact_import = models.ForeignKey(
+        ContactImport, on_delete=models.CASCADE, related_name="batches"
+    )
+    # The new contacts' ids.
+    created = models.JSONField(default=list)
+    # What was added to people already here: [{"contact", "fields", "rows"}] (cards.Filled).
+    filled = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"A batch of import #{self.contact_import_id}"

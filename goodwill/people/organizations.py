@@ -3,6 +3,7 @@ contact_create and contact_update, which find or create it by name.)"""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from goodwill.core.scoping import scoped
 from goodwill.people import search
@@ -36,6 +37,9 @@ def organization_update(
         organization.save(update_fields=["name", "website", "notes"])
         if renamed:
             people = scoped(Contact, organization.workspace).filter(organization=organization)
+            # Their cards show the organisation: a newer updated_at gets the new name to their
+            # address books on the next CardDAV sync.
+            people.update(updated_at=timezone.now())
             # One entry at a time: an organisation holds dozens of people, not thousands.
             for contact_id in list(people.values_list("pk", flat=True)):
                 search.index_contact(contact_id)

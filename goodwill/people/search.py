@@ -73,11 +73,13 @@ def index_contact(contact_id: int) -> None:
         unindex_contact(contact_id)
 
 
-def index_contacts(contact_ids: Sequence[int], *, batch_size: int = 500) -> None:
-    """(Re)build many contacts' entries, a batch at a time (the caller holds the transaction)."""
+def index_contacts(contact_ids: Sequence[int], *, new: bool = False, batch_size: int = 500) -> None:
+    """(Re)build many contacts' entries, a batch at a time (the caller holds the transaction);
+    *new*: the contacts were just created, so none has an entry yet."""
     backend = _backend()
+    write = backend.write_new if new else backend.write
     for start in range(0, len(contact_ids), batch_size):
-        backend.write(contact_documents(contact_ids[start : start + batch_size]))
+        write(contact_documents(contact_ids[start : start + batch_size]))
 
 
 def prune_workspace(workspace_id: int) -> None:
@@ -186,6 +188,15 @@ def snippet(text: str, words: Sequence[str]) -> str:
 class SqliteSearch:
     """FTS5 with rowid = contact id; the workspace is an unindexed column filtered on."""
 
+    def write_new(self, documents: dict[int, Document]) -> None:
+        """Entries of contacts just created (ids are never reused: AUTOINCREMENT), so no row
+        can be there yet: one executemany() instead of an UPDATE tried per contact."""
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO people_search (body, workspace_id, rowid) VALUES (%s, %s, %s)",
+                [(d.text, d.workspace_id, pk) for pk, d in documents.items()],
+            )
+
     def write(self, documents: dict[int, Document]) -> None:
         # UPDATE in place rather than DELETE + INSERT: SQLite 3.40's FTS5 corrupts its index
         # when a rowid is deleted, searched for and inserted again within one transaction.
@@ -239,6 +250,9 @@ class SqliteSearch:
 
 class PostgresSearch:
     """A tsvector of the accent-folded words under a GIN index (names weigh more), ts_rank."""
+
+    def write_new(self, documents: dict[int, Document]) -> None:
+        self.write(documents)
 
     def write(self, documents: dict[int, Document]) -> None:
         with connection.cursor() as cursor:

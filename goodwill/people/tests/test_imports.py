@@ -121,7 +121,7 @@ class ImportTests(GoodwillTestCase):
         assert Email.objects.filter(contact=self.maja).count() == 1
         assert TimelineEntry.objects.filter(contact=self.maja, kind="imported").exists()
         assert not Note.objects.filter(contact=self.dan).exists()
-        assert len(imported.result["created"]) == 2
+        assert (imported.created, imported.merged) == (2, 1)
         assert Contact.objects.filter(workspace=self.workspace).count() == 4
 
     def test_keeping_both_creates_a_second_record(self):

@@ -479,6 +479,9 @@ class OrganizationTests(GoodwillTestCase):
         self.assertContains(page, "/people/new/?organization=Acme")
 
     def test_editing_renames_and_people_are_found_by_the_new_name(self):
+        before = dict(
+            Contact.objects.filter(organization=self.acme).values_list("pk", "updated_at")
+        )
         response = self.client.post(
             f"/orgs/{self.acme.pk}/edit/",
             {"name": "Acme Holdings", "website": "https://acme.example", "notes": "Pays late"},
@@ -493,6 +496,9 @@ class OrganizationTests(GoodwillTestCase):
         self.assertContains(page, 'href="https://acme.example"')
         found = self.client.get("/people/?q=holdings").context["page"].rows
         assert {row.contact.display_name for row in found} == {"Dan Ortiz", "Eve Adams"}
+        # Newer cards, so that address books syncing over CardDAV fetch the new name.
+        after = dict(Contact.objects.filter(organization=self.acme).values_list("pk", "updated_at"))
+        assert all(after[pk] > before[pk] for pk in before)
 
     def test_a_bad_edit_says_why_and_changes_nothing(self):
         for data, message in [

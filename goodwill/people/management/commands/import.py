@@ -118,8 +118,7 @@ class Command(GoodwillCommand):
     def _result(self, imported: ContactImport, seconds: float) -> None:
         if imported.status == ImportStatus.FAILED:
             raise CommandError(f"The import failed; nothing was imported: {imported.error}")
-        created = len(imported.result.get("created", []))
-        merged = len(imported.result.get("filled", []))
+        created, merged = imported.created, imported.merged
         sys.stderr.write("\n")
         self.stdout.write(
             f"Imported {created} new people and added details to {merged} in {seconds:.1f} s "
