@@ -3,64 +3,93 @@
 Django's bulk_create() builds a model instance and compiles each value of each row through the
 query compiler: for hundreds of thousands of rows that costs ten times the database's own work.
 These functions take plain tuples, values already as the database takes them (prepared(), or
-plain text and numbers, which need no preparing), and send them as parameters of one statement:
-table and column names come from the models, never from input.
+plain text and numbers, which need no preparing). Table and column names come from the models,
+never from input; values are always parameters.
+
+How the rows travel depends on the database:
+- SQLite: executemany() of one prepared INSERT; multi-row INSERTs with RETURNING when the new
+  ids are needed (SQLite 3.35+ answers them in the order of the VALUES, as bulk_create() relies).
+- PostgreSQL: Django's psycopg cursors bind parameters on the client, so an executemany() is a
+  statement per row that the server parses each time, and a long multi-row INSERT costs the
+  client seconds to interpolate. A psycopg cursor that binds on the server prepares the INSERT
+  once and pipelines the rows, returning the new ids in order.
 """
 
 from collections.abc import Sequence
 from typing import Any
 
+import psycopg
 from django.db import connection, models
 
-# Parameters of one multi-row INSERT: under SQLite's limit (32,766 since 3.32) and PostgreSQL's
-# (65,535).
+# Parameters of one multi-row INSERT on SQLite: under its limit (32,766 since 3.32).
 MAX_PARAMETERS = 30_000
 
 
 def prepared(model: type[models.Model], name: str, value: Any) -> Any:
     """*value* of the field *name* as the database takes it (a datetime in UTC text on SQLite,
-    a dict as JSON text, …)."""
+    a dict as JSON, …)."""
     return model._meta.get_field(name).get_db_prep_save(value, connection)  # type: ignore[union-attr]
 
 
-def _columns(model: type[models.Model], fields: Sequence[str]) -> str:
+def insert_sql(model: type[models.Model], fields: Sequence[str], rows: int = 1) -> str:
+    """INSERT INTO the model's table (the *fields*' columns) VALUES *rows* rows of %s."""
     quote = connection.ops.quote_name
     column_of = {field.attname: str(field.column) for field in model._meta.concrete_fields}
-    return ", ".join(quote(column_of[name]) for name in fields)
+    columns = ", ".join(quote(column_of[name]) for name in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    values = ", ".join([one] * rows)
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608
+
+
+def executemany(sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Run *sql* once per row, the fastest way the database offers (see above)."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        with _server_cursor() as cursor:
+            cursor.executemany(sql, rows)
+    else:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
 
 def insert(
     model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
-    """Insert *rows* (values of *fields*, by attname, in order) with one executemany()."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({_columns(model, fields)}) VALUES ({placeholders})"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    """Insert *rows* (values of *fields*, by attname, in order)."""
+    executemany(insert_sql(model, fields), rows)
 
 
 def insert_returning_ids(
     model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> list[int]:
-    """Insert *rows* and return their new primary keys in the rows' order: multi-row INSERTs
-    with RETURNING, which SQLite (3.35+) and PostgreSQL answer in the order of the VALUES (what
-    bulk_create() relies on too)."""
-    table = connection.ops.quote_name(model._meta.db_table)
+    """Insert *rows* and return their new primary keys, in the rows' order."""
+    if not rows:
+        return []
     pk = connection.ops.quote_name(str(model._meta.pk.column))
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    if connection.vendor == "postgresql":
+        ids = []
+        with _server_cursor() as cursor:
+            cursor.executemany(f"{insert_sql(model, fields)} RETURNING {pk}", rows, returning=True)
+            while True:
+                ids.append(cursor.fetchone()[0])
+                if not cursor.nextset():
+                    return ids
+    found: list[int] = []
     per_statement = max(1, MAX_PARAMETERS // max(len(fields), 1))
-    ids: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
-            values = ", ".join([one] * len(chunk))
             cursor.execute(
-                f"INSERT INTO {table} ({_columns(model, fields)}) VALUES {values} "  # noqa: S608
-                f"RETURNING {pk}",
+                f"{insert_sql(model, fields, len(chunk))} RETURNING {pk}",
                 [value for row in chunk for value in row],
             )
-            ids.extend(row[0] for row in cursor.fetchall())
-    return ids
+            found.extend(row[0] for row in cursor.fetchall())
+    return found
+
+
+def _server_cursor() -> Any:
+    """A psycopg cursor binding parameters on the server, on Django's connection (so within
+    its transaction)."""
+    connection.ensure_connection()
+    return psycopg.Cursor(connection.connection)

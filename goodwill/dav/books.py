@@ -12,7 +12,6 @@ commits after the token was handed out bears an earlier time. Sending a card twi
 missing one is not.
 """
 
-import base64
 import hashlib
 import re
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from goodwill.dav.models import CardName, CardTombstone
 from goodwill.people.cards import Card, card_contact_create, card_contact_replace
 from goodwill.people.models import Contact, Kind
 from goodwill.people.privacy import vcard_of, with_card_data
+from goodwill.people.vcard_writing import escaped, folded
 
 # How long a sync token stays good: deleted cards are remembered this long.
 SYNC_TOKEN_DAYS = 30
@@ -162,29 +162,11 @@ def served_etag(contact: Contact) -> str:
 
 
 def served_vcard(contact: Contact, workspace: Workspace) -> str:
-    """The vCard a client gets: vcard_of() with the card's UID, and its photo if it has one.
+    """The vCard a client gets: vcard_of() (which holds the photo too) with the card's UID.
     *contact* is loaded by card_data()."""
-    lines = [f"UID:{_escape(served_uid(contact, workspace))}"]
-    photo = getattr(contact, "photo", None)
-    if photo is not None:
-        encoded = base64.b64encode(bytes(photo.data)).decode()
-        lines.append(f"PHOTO:data:{photo.media_type};base64,{encoded}")
     text = vcard_of(contact)
     end = text.rindex("END:VCARD")
-    return text[:end] + "".join(_folded(line) for line in lines) + text[end:]
-
-
-def _escape(value: str) -> str:
-    """An RFC 6350 text value."""
-    for raw, escaped in (("\\", "\\\\"), (",", "\\,"), (";", "\\;"), ("\n", "\\n")):
-        value = value.replace(raw, escaped)
-    return value.replace("\r", "")
-
-
-def _folded(line: str) -> str:
-    """A content line folded at 75 characters (RFC 6350 §3.2), ending in CRLF."""
-    parts = [line[:75]] + [" " + line[i : i + 74] for i in range(75, len(line), 74)]
-    return "\r\n".join(parts) + "\r\n"
+    return text[:end] + folded(f"UID:{escaped(served_uid(contact, workspace))}") + text[end:]
 
 
 # Sync tokens.

@@ -11,7 +11,6 @@ import base64
 from datetime import UTC
 from typing import Any
 
-import vobject
 from django.db.models import Prefetch, QuerySet
 
 from goodwill.accounts.models import User, Workspace
@@ -34,6 +33,7 @@ from goodwill.people.models import (
     Phone,
     TimelineEntry,
 )
+from goodwill.people.vcard_writing import VCard, escaped, structured, text_list
 
 
 def _date(row: PartialDateFields) -> str | None:
@@ -225,14 +225,6 @@ def _vcard_date(row: PartialDateFields) -> str:
     return f"{value.year:04d}{value.month:02d}{value.day:02d}"
 
 
-def _add(card: Any, name: str, value: Any, *, type_: str | None = None) -> Any:
-    line = card.add(name)
-    line.value = value
-    if type_:
-        line.type_param = type_
-    return line
-
-
 def with_card_data(contacts: QuerySet[Contact], workspace: Workspace) -> QuerySet[Contact]:
     """*contacts* with everything a vCard (or a CSV row) shows, in nine queries however many:
     the contacts with their organisation and photo, then their e-mails, phones, addresses,
@@ -299,34 +291,33 @@ def contact_vcard(contact: Contact) -> str:
 
 def vcard_of(contact: Contact) -> str:
     """The vCard 4.0 of a contact loaded by with_card_data() (no query of its own)."""
-    card = vobject.vCard()
-    _add(card, "version", "4.0")
-    _add(card, "kind", "individual")
-    _add(card, "fn", contact.display_name)
-    _add(card, "n", vobject.vcard.Name(family=contact.last_name, given=contact.first_name))
+    card = VCard()
+    card.add("VERSION", "4.0")
+    card.add("KIND", "individual")
+    card.add("FN", escaped(contact.display_name))
+    card.add("N", structured(contact.last_name, contact.first_name, "", "", ""))
     if contact.nickname:
-        _add(card, "nickname", contact.nickname)
+        card.add("NICKNAME", escaped(contact.nickname))
     if contact.organization:
-        _add(card, "org", [contact.organization.name])
+        card.add("ORG", structured(contact.organization.name))
     if contact.role:
-        _add(card, "title", contact.role)
+        card.add("TITLE", escaped(contact.role))
     _add_reachability(card, contact)
     _add_dates(card, contact)
     _add_circle(card, contact)
     if tags := card_tags(contact):
-        _add(card, "categories", tags)
+        card.add("CATEGORIES", text_list(tags))
     shareable = card_list(contact, "facts")
     if facts := [f"{f.get_category_display()}: {f.text}" for f in shareable]:
-        _add(card, "note", "\n".join(facts))
+        card.add("NOTE", escaped("\n".join(facts)))
     if photo := _photo_of(contact):
-        # RFC 6350 section 6.2.4: the picture inline, as a data: URI.
+        # RFC 6350 section 6.2.4: the picture inline, as a data: URI. A URI, not text: its ";"
+        # and "," are not escaped.
         encoded = base64.b64encode(bytes(photo.data)).decode("ascii")
-        line = _add(card, "photo", f"data:{photo.media_type};base64,{encoded}")
-        # A URI, not text: its ";" and "," must not be escaped.
-        line.encoded = True
+        card.add("PHOTO", f"data:{photo.media_type};base64,{encoded}", fold=False)
     rev = contact.updated_at.astimezone(UTC)
-    _add(card, "rev", rev.strftime("%Y%m%dT%H%M%SZ"))
-    return str(card.serialize())
+    card.add("REV", rev.strftime("%Y%m%dT%H%M%SZ"))
+    return card.text()
 
 
 def _photo_of(contact: Contact) -> ContactPhoto | None:
@@ -336,36 +327,39 @@ def _photo_of(contact: Contact) -> ContactPhoto | None:
         return None
 
 
-def _add_reachability(card: Any, contact: Contact) -> None:
+def _add_reachability(card: VCard, contact: Contact) -> None:
     for email in card_list(contact, "emails"):
-        _add(card, "email", email.address, type_=_TYPES.get(email.label.lower()))
+        card.add("EMAIL", escaped(email.address), type_=_TYPES.get(email.label.lower()))
     for phone in card_list(contact, "phones"):
         # E.164 as a tel: URI, the form RFC 6350 recommends for TEL.
-        line = _add(card, "tel", f"tel:{phone.number}", type_=_TEL_TYPES.get(phone.label.lower()))
-        line.value_param = "uri"
+        type_ = _TEL_TYPES.get(phone.label.lower())
+        card.add("TEL", escaped(f"tel:{phone.number}"), type_=type_, value_type="uri")
     for address in card_list(contact, "addresses"):
-        value = vobject.vcard.Address(
-            street=address.street,
-            city=address.city,
-            region=address.region,
-            code=address.postal_code,
-            country=address.country,
+        # Post office box, extended address, street, locality, region, postal code, country.
+        value = structured(
+            "",
+            "",
+            address.street,
+            address.city,
+            address.region,
+            address.postal_code,
+            address.country,
         )
-        _add(card, "adr", value, type_=_TYPES.get(address.label.lower()))
+        card.add("ADR", value, type_=_TYPES.get(address.label.lower()))
     for link in card_list(contact, "links"):
-        _add(card, "url", link.url)
+        card.add("URL", escaped(link.url))
 
 
-def _add_dates(card: Any, contact: Contact) -> None:
+def _add_dates(card: VCard, contact: Contact) -> None:
     """BDAY and ANNIVERSARY: a vCard holds at most one of each, so the first of each kind."""
     dates = card_dates(contact)
-    for kind, name in ((DateKind.BIRTHDAY, "bday"), (DateKind.ANNIVERSARY, "anniversary")):
+    for kind, name in ((DateKind.BIRTHDAY, "BDAY"), (DateKind.ANNIVERSARY, "ANNIVERSARY")):
         if kind in dates:
-            _add(card, name, _vcard_date(dates[kind]))
+            card.add(name, _vcard_date(dates[kind]))
 
 
-def _add_circle(card: Any, contact: Contact) -> None:
+def _add_circle(card: VCard, contact: Contact) -> None:
     """The circle as RELATED names (text values: they have no card of their own to point to)."""
     for member in card_list(contact, "circle"):
-        line = _add(card, "related", member.name, type_=_RELATED_TYPES.get(member.relation))
-        line.value_param = "text"
+        type_ = _RELATED_TYPES.get(member.relation)
+        card.add("RELATED", escaped(member.name), type_=type_, value_type="text")

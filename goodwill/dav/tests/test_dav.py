@@ -16,7 +16,7 @@ from goodwill.core.testing import GoodwillTestCase
 from goodwill.dav import books
 from goodwill.dav.models import CardName, CardTombstone
 from goodwill.people import services
-from goodwill.people.models import Contact, Fact, Kind, Note
+from goodwill.people.models import Contact, ContactPhoto, Fact, Kind, Note
 from goodwill.people.services import Labelled
 
 DAV = "{DAV:}"
@@ -268,6 +268,16 @@ class CardTests(DavTestCase):
         assert f"UID:{uid}" in text
         assert self.dav("GET", self.tom_href).content.decode() == text
         assert books.uid_holder(self.workspace, uid) == f"{self.tom.pk}.vcf"
+
+    def test_it_serves_the_photo_once(self):
+        ContactPhoto.objects.create(
+            workspace=self.workspace,
+            contact=self.tom,
+            data=b"\x89PNG\r\n\x1a\n",
+            media_type="image/png",
+        )
+        text = self.dav("GET", self.tom_href).content.decode()
+        assert text.count("PHOTO:data:image/png;base64,iVBORw0KGgo=") == 1
 
     def test_it_answers_not_modified_for_a_known_etag_and_head_without_a_body(self):
         etag = self.etag(self.tom_href)
