@@ -282,7 +282,9 @@ def contacts_duplicates(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 class ExportFilters(Schema):
-    format: Literal["vcf", "csv", "json"] = Field("vcf", description="vcf or csv (json: later)")
+    format: Literal["vcf", "csv", "json"] = Field(
+        "vcf", description="vcf, csv, or json: the backup of the whole workspace (no filters)"
+    )
     q: str = Field("", description="Only the contacts this search finds, as the list does")
     kind: KindName | None = None
     tag: str = Field("", description="Only contacts with this tag")
@@ -295,7 +297,8 @@ class ExportFilters(Schema):
     summary="Contacts as vCard 4.0 or CSV, streamed (owners only)",
     description="Everyone the list's filters select, over all pages, as one `text/vcard` or "
     "`text/csv` download; see docs/people.md#export for the CSV columns. Private facts and "
-    "notes are never exported.",
+    "notes are never in them. `format=json` (without filters) is the backup of the whole "
+    "workspace, which `goodwill restore` brings back; see docs/backup.md.",
     # 200 as a number, as ninja keys its own responses: "200" would be a second key 200 in the
     # document, which Swagger UI's parser refuses.
     openapi_extra={
@@ -305,6 +308,7 @@ class ExportFilters(Schema):
                 "content": {
                     "text/vcard": {"schema": {"type": "string"}},
                     "text/csv": {"schema": {"type": "string"}},
+                    "application/json": {"schema": {"type": "object"}},
                 },
             }
         }

@@ -28,3 +28,8 @@ def people_scenarios(context: BenchContext) -> list[Scenario]:
         get("search: a prefix", lambda r: f"/people/?q={words['prefix']}", target_ms=20),
         get("search: a fact word", lambda r: f"/people/?q={words['fact']}", target_ms=20),
     ]  # fmt: skip
+
+
+@bench_scenarios(order=11)
+def import_scenarios(context: BenchContext) -> list[Scenario]:
+    return [get("imports page", lambda r: "/people/import/", target_ms=20)]

@@ -1,4 +1,5 @@
-"""Many contacts at once, as vCard 4.0 or CSV, streamed a chunk at a time.
+"""Many contacts at once, as vCard 4.0 or CSV, streamed a chunk at a time (and, as "json",
+the backup of the whole workspace: goodwill.core.backup).
 
 Each chunk of CHUNK_SIZE contacts costs the same nine queries (privacy.with_card_data) however
 much each person holds, so an export of 100,000 people runs in flat memory. An export is recorded
@@ -28,12 +29,13 @@ from django.utils import timezone
 
 from goodwill.accounts.models import User, Workspace
 from goodwill.core.audit import audit_record
+from goodwill.core.backup import backup_filename, workspace_backup
 from goodwill.core.scoping import scoped
 from goodwill.people.models import Contact, DateKind
 from goodwill.people.privacy import card_dates, card_list, card_tags, vcard_of, with_card_data
 
 CHUNK_SIZE = 1000
-FORMATS = {"vcf": "text/vcard", "csv": "text/csv"}
+FORMATS = {"vcf": "text/vcard", "csv": "text/csv", "json": "application/json"}
 CSV_COLUMNS = [
     "id",
     "first_name",
@@ -165,8 +167,9 @@ def _csv_text(rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
-JSON_NOT_BUILT = (
-    "The JSON backup of a whole workspace is not built yet; export as vcf or csv for now."
+WHOLE_WORKSPACE_ONLY = (
+    "The JSON backup always holds the whole workspace: export everyone (no search, kind or "
+    "tag filter) as json, or choose vcf or csv for a selection."
 )
 
 
@@ -179,16 +182,25 @@ def contacts_export(
     progress: Progress | None = None,
 ) -> Iterator[str]:
     """*contacts* in *format* ("vcf" or "csv"), as the page, the API and the CLI offer it; any
-    other format is refused with the reason (ValidationError) before anything is recorded."""
+    other format is refused with the reason (ValidationError) before anything is recorded.
+
+    "json" is the backup of the whole workspace (goodwill.core.backup, docs/backup.md), so
+    it is refused unless *contacts* is everyone."""
     if format == "json":
-        raise ValidationError(JSON_NOT_BUILT)
+        everyone = scoped(Contact, workspace)
+        if contacts.filter(workspace=workspace).count() != everyone.count():
+            raise ValidationError(WHOLE_WORKSPACE_ONLY)
+        return workspace_backup(workspace, actor=actor, progress=progress)
     if format not in FORMATS:
-        raise ValidationError(f"Unknown format {format[:20]!r}: choose vcf or csv.")
+        raise ValidationError(f"Unknown format {format[:20]!r}: choose vcf, csv or json.")
     export = contacts_vcards if format == "vcf" else contacts_csv
     return export(workspace, contacts, actor=actor, progress=progress)
 
 
 def export_filename(workspace: Workspace, format: str) -> str:
-    """E.g. ortiz-consulting-contacts-2025-03-14.vcf, dated in the workspace's time zone."""
+    """E.g. ortiz-consulting-contacts-2025-03-14.vcf, dated in the workspace's time zone (the
+    JSON backup: ortiz-consulting-backup-2025-03-14.json)."""
+    if format == "json":
+        return backup_filename(workspace)
     today = timezone.localdate(timezone=workspace.zone)
     return f"{workspace.slug}-contacts-{today.isoformat()}.{format}"

@@ -11,7 +11,9 @@ from goodwill.people.models import CircleMember, Contact, Fact, Note
 from goodwill.touchpoints.models import Interaction
 
 OUR_COMMANDS = [
+    "import",
     "serve", "worker", "demo", "createuser", "token", "seed", "bench", "smtpd", "export",
+    "restore",
 ]  # fmt: skip
 
 

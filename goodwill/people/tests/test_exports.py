@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,12 @@ from goodwill.core.models import AuditEvent
 from goodwill.core.scoping import scoped
 from goodwill.core.testing import GoodwillTestCase
 from goodwill.people import exports, services
-from goodwill.people.exports import CSV_COLUMNS, JSON_NOT_BUILT, contacts_csv, contacts_vcards
+from goodwill.people.exports import (
+    CSV_COLUMNS,
+    WHOLE_WORKSPACE_ONLY,
+    contacts_csv,
+    contacts_vcards,
+)
 from goodwill.people.models import Contact
 from goodwill.people.services import AddressInput, Labelled
 
@@ -217,10 +223,13 @@ class CsvExportTests(ExportTestCase):
         assert "Knee surgery" not in text
         assert "Owes us a call" not in text
 
-    def test_json_is_refused_until_the_backup_exists(self):
-        with pytest.raises(ValidationError, match="not built yet"):
-            exports.contacts_export(self.workspace, self.everyone(), format="json")
-        assert not AuditEvent.objects.filter(action="export").exists()
+    def test_json_is_the_backup_and_refused_for_a_selection(self):
+        selection = self.everyone().filter(kind="prospect")
+        with pytest.raises(ValidationError, match="whole workspace"):
+            exports.contacts_export(self.workspace, selection, format="json")
+        assert not AuditEvent.objects.exists()
+        text = "".join(exports.contacts_export(self.workspace, self.everyone(), format="json"))
+        assert json.loads(text)["format"] == "goodwill-backup"
 
 
 class ExportPageTests(ExportTestCase):
@@ -295,11 +304,16 @@ class ExportApiTests(ExportTestCase):
         text = body(response)
         assert [r["first_name"] for r in rows(text)] == ["Zoë"]
 
-    def test_assistants_and_json_are_refused(self):
+    def test_assistants_and_a_json_backup_of_a_selection_are_refused(self):
         assert self.api("GET", "contacts/export", token=self.assistant_token).status_code == 403
-        response = self.api("GET", "contacts/export?format=json")
+        response = self.api("GET", "contacts/export?format=json&kind=prospect")
         assert response.status_code == 422
-        assert response.json()["detail"] == JSON_NOT_BUILT
+        assert response.json()["detail"] == WHOLE_WORKSPACE_ONLY
+
+    def test_json_is_the_backup_of_the_whole_workspace(self):
+        response = self.api("GET", "contacts/export?format=json")
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        assert json.loads(body(response))["format"] == "goodwill-backup"
 
     def test_an_outsiders_token_exports_their_own_workspace_only(self):
         response = self.api("GET", "contacts/export?format=csv", token=self.outsider_token)
@@ -321,9 +335,7 @@ class ExportCommandTests(ExportTestCase):
         )
         assert [r["first_name"] for r in rows(path.read_text(encoding="utf-8"))] == ["Dan", "Zoë"]
 
-    def test_json_and_unknown_workspaces_are_refused_clearly(self):
-        with pytest.raises(CommandError, match="JSON backup of a whole workspace is not built"):
-            call_command("export", "--workspace", self.workspace.slug, "--format", "json")
+    def test_unknown_workspaces_are_refused_clearly(self):
         with pytest.raises(CommandError, match="No workspace"):
             call_command("export", "--workspace", "nope", "--format", "csv")
 

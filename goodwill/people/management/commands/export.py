@@ -14,19 +14,21 @@ from goodwill.people.models import Contact
 
 class Command(GoodwillCommand):
     help = """Export every contact of a workspace as vCard 4.0 (one .vcf of many cards) or as CSV,
-    to standard output or to a file, with progress on standard error. Private facts and notes
-    are never exported; docs/people.md (Export) describes the CSV columns. The export is
-    recorded in the workspace's audit trail. The JSON backup of a whole workspace
-    (--format json) is not built yet.
+    or back up the whole workspace as JSON, to standard output or to a file, with progress on
+    standard error. Private facts and notes are never in a vCard or CSV; docs/people.md (Export)
+    describes the CSV columns. The JSON backup holds everything of the workspace, private facts
+    included, and `goodwill restore` brings it back (docs/backup.md). Each export is recorded
+    in the workspace's audit trail.
 
     Example: goodwill export --workspace ortiz --format vcf > contacts.vcf
     Example: goodwill export --workspace ortiz --format csv --output contacts.csv
+    Example: goodwill export --workspace ortiz --format json --output ortiz-backup.json
     """
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--workspace", required=True, help="The workspace's slug.")
         parser.add_argument(
-            "--format", required=True, choices=["vcf", "csv", "json"], help="vcf or csv."
+            "--format", required=True, choices=["vcf", "csv", "json"], help="vcf, csv or json."
         )
         parser.add_argument("--output", default="", help="The file to write (default: stdout).")
 
