@@ -207,26 +207,28 @@ def _date_row(
     return row
 
 
+def _contact_fields(card: Card) -> dict[str, Any]:
+    """What contact_create() and contact_update() take from a card."""
+    return {
+        "first_name": card.first_name,
+        "last_name": card.last_name,
+        "nickname": card.nickname,
+        "role": card.role,
+        "organization": card.organization,
+        "emails": card.emails,
+        "phones": card.phones,
+        "links": card.links,
+        "addresses": card.addresses,
+        "tags": card.tags,
+    }
+
+
 def card_contact_create(
     workspace: Workspace, card: Card, *, actor: User | None, kind: str = Kind.CLIENT
 ) -> Contact:
     """A new contact from a card that card_checked() returned."""
     with transaction.atomic():
-        contact = contact_create(
-            workspace,
-            actor=actor,
-            kind=kind,
-            first_name=card.first_name,
-            last_name=card.last_name,
-            nickname=card.nickname,
-            role=card.role,
-            organization=card.organization,
-            emails=card.emails,
-            phones=card.phones,
-            links=card.links,
-            addresses=card.addresses,
-            tags=card.tags,
-        )
+        contact = contact_create(workspace, actor=actor, kind=kind, **_contact_fields(card))
         ImportantDate.objects.bulk_create(
             _date_row(workspace, contact, date_kind, value) for date_kind, value in _dates_of(card)
         )
@@ -247,20 +249,7 @@ def card_contact_replace(contact: Contact, card: Card, *, actor: User | None) ->
     holds (facts, circle, notes, other dates, …) stays as it is."""
     workspace = contact.workspace
     with transaction.atomic():
-        contact_update(
-            contact,
-            actor=actor,
-            first_name=card.first_name,
-            last_name=card.last_name,
-            nickname=card.nickname,
-            role=card.role,
-            organization=card.organization,
-            emails=card.emails,
-            phones=card.phones,
-            links=card.links,
-            addresses=card.addresses,
-            tags=card.tags,
-        )
+        contact_update(contact, actor=actor, **_contact_fields(card))
         for date_kind, value in (
             (DateKind.BIRTHDAY, card.birthday),
             (DateKind.ANNIVERSARY, card.anniversary),
