@@ -51,6 +51,73 @@ type ScenarioFactory = Callable[[BenchContext], list[Scenario]]
 FACTORIES: list[tuple[int, ScenarioFactory]] = []
 
 
+@dataclass(frozen=True)
+class Operation:
+    """Work timed in the command's own process rather than over HTTP (an import, an export),
+    run *times* times. *run* is given the workspace and a size; *undo*, untimed, is given what
+    run returned and leaves the workspace as it was (an import is undone)."""
+
+    name: str
+    run: Callable[[Workspace, int], Any]
+    size: int
+    target_s: float | None = None
+    times: int = 1
+    undo: Callable[[Any], Any] | None = None
+
+
+@dataclass(frozen=True)
+class OperationResult:
+    operation: str
+    size: int
+    runs: int
+    median_s: float
+    max_s: float
+    target_s: float | None
+
+    @property
+    def missed(self) -> bool:
+        return self.target_s is not None and self.median_s > self.target_s
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "missed_target": self.missed}
+
+
+OPERATIONS: list[tuple[int, Callable[[], list[Operation]]]] = []
+
+
+def bench_operations(order: int) -> Callable[[Callable[[], list[Operation]]], Any]:
+    def register(factory: Callable[[], list[Operation]]) -> Callable[[], list[Operation]]:
+        OPERATIONS.append((order, factory))
+        return factory
+
+    return register
+
+
+def operations() -> list[Operation]:
+    autodiscover_modules("bench")
+    return [op for _, factory in sorted(OPERATIONS, key=lambda e: e[0]) for op in factory()]
+
+
+def run_operation(operation: Operation, workspace: Workspace, *, size: int = 0) -> OperationResult:
+    """Time *operation* (at *size*, or its own) on *workspace*."""
+    size = size or operation.size
+    seconds = []
+    for _ in range(operation.times):
+        started = time.perf_counter()
+        done = operation.run(workspace, size)
+        seconds.append(time.perf_counter() - started)
+        if operation.undo:
+            operation.undo(done)
+    return OperationResult(
+        operation=operation.name,
+        size=size,
+        runs=len(seconds),
+        median_s=round(statistics.median(seconds), 2),
+        max_s=round(max(seconds), 2),
+        target_s=operation.target_s,
+    )
+
+
 def bench_scenarios(order: int) -> Callable[[ScenarioFactory], ScenarioFactory]:
     def register(factory: ScenarioFactory) -> ScenarioFactory:
         FACTORIES.append((order, factory))

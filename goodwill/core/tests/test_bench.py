@@ -2,15 +2,17 @@
 live server (the command itself starts gunicorn on the real database: docs/performance.md)."""
 
 import io
+import os
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from goodwill.accounts.models import ApiToken, Workspace
-from goodwill.core.bench import Client, run_scenario, scenarios
-from goodwill.core.management.commands.bench import _context, _sign_in
+from goodwill.core.bench import Client, operations, run_operation, run_scenario, scenarios
+from goodwill.core.management.commands.bench import _context, _sign_in, _worker_memory_mb
 from goodwill.core.seed import seed
+from goodwill.people.models import Contact, ContactImport
 from goodwill.touchpoints.models import Interaction
 
 
@@ -39,3 +41,23 @@ def test_an_unknown_workspace_or_scenario_is_a_clear_error():
     seed("tiny", contacts=3)
     with pytest.raises(CommandError, match="No scenario matches"):
         call_command("bench", "--workspace", "tiny", "--only", "xyz", stdout=io.StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_operation_runs_small_and_leaves_the_workspace_as_it_was():
+    seed("tiny", contacts=10)
+    workspace = Workspace.objects.get(slug="tiny")
+    before = Contact.objects.filter(workspace=workspace).count()
+    for operation in operations():
+        result = run_operation(operation, workspace, size=min(operation.size, 20) or 0)
+        assert result.runs == operation.times, operation.name
+        assert result.max_s >= result.median_s > 0
+    assert Contact.objects.filter(workspace=workspace).count() == before
+    assert not ContactImport.objects.exists()
+
+
+def test_it_reads_a_process_trees_memory():
+    # This process is below its parent, so the parent's tree holds at least this process.
+    memory = _worker_memory_mb(os.getppid())
+    assert memory is not None
+    assert memory > 10

@@ -19,7 +19,17 @@ from django.utils import timezone
 from goodwill.accounts import services as accounts
 from goodwill.accounts.middleware import SESSION_KEY as WORKSPACE_KEY
 from goodwill.accounts.models import Membership, Role, Workspace
-from goodwill.core.bench import BenchContext, Client, Result, run_scenario, scenarios
+from goodwill.core.bench import (
+    BenchContext,
+    Client,
+    OperationResult,
+    Result,
+    Scenario,
+    operations,
+    run_operation,
+    run_scenario,
+    scenarios,
+)
 from goodwill.core.commands import GoodwillCommand
 from goodwill.people.models import Contact
 
@@ -29,8 +39,10 @@ SAMPLE = 2000
 class Command(GoodwillCommand):
     help = """Time the benchmark scenarios through the real HTTP stack against a seeded workspace
     (see `goodwill seed`): starts the production server on 127.0.0.1, sends each scenario's
-    requests one at a time, prints median and p95 latency and throughput, and writes them as JSON.
-    Scenarios that create records (an interaction) add them to the workspace.
+    requests one at a time, prints median and p95 latency and throughput and the server worker's
+    memory after them; then times the operations (an import of 10,000 vCards, undone after,
+    and the exports) in its own process; and writes it all as JSON. Scenarios that create
+    records (an interaction) add them to the workspace.
 
     Example: goodwill bench --workspace bench
     Example: goodwill bench --workspace bench --only search --requests 500 --output search.json
@@ -50,8 +62,22 @@ class Command(GoodwillCommand):
             raise CommandError(f"No workspace {options['workspace']}; run `goodwill seed` first.")
         context = _context(workspace, options["seed"])
         chosen = [s for s in scenarios(context) if options["only"] in s.name]
-        if not chosen:
+        if not chosen and not any(options["only"] in op.name for op in operations()):
             raise CommandError(f"No scenario matches {options['only']!r}.")
+        work = [op for op in operations() if options["only"] in op.name]
+        results, memory = self._requests(workspace, chosen, options) if chosen else ([], None)
+        if memory is not None:
+            self.stdout.write(f"{'web worker memory after the requests':<36} {memory:7.1f} MB")
+        done = []
+        for operation in work:
+            done.append(run_operation(operation, workspace))
+            self.stdout.write(_operation_line(done[-1]))
+        self._write(options["output"], workspace, context, results, done, memory)
+
+    def _requests(
+        self, workspace: Workspace, chosen: list[Scenario], options: dict[str, Any]
+    ) -> tuple[list[Result], float | None]:
+        """Each scenario's requests through the production server; its worker's memory after."""
         session, token = _sign_in(workspace)
         port = _free_port()
         server = _start_server(port)
@@ -68,15 +94,22 @@ class Command(GoodwillCommand):
                 )
                 results.append(result)
                 self.stdout.write(_line(result))
+            memory = _worker_memory_mb(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=30)
             token[0].delete()
             session.delete()
-        self._write(options["output"], workspace, context, results)
+        return results, memory
 
     def _write(
-        self, output: str, workspace: Workspace, context: BenchContext, results: list[Result]
+        self,
+        output: str,
+        workspace: Workspace,
+        context: BenchContext,
+        results: list[Result],
+        done: list[OperationResult],
+        memory: float | None,
     ) -> None:
         path = Path(
             output or settings.DATA_DIR / f"bench-{workspace.slug}-{connection.vendor}.json"
@@ -87,9 +120,12 @@ class Command(GoodwillCommand):
             "workspace": workspace.slug,
             "contacts": len(context.contact_ids),
             "results": [result.as_dict() for result in results],
+            "worker_memory_mb": memory,
+            "operations": [result.as_dict() for result in done],
         }
         path.write_text(json.dumps(report, indent=2))
         missed = [result.scenario for result in results if result.missed]
+        missed += [result.operation for result in done if result.missed]
         self.stdout.write(f"Written to {path}.")
         if missed:
             self.stdout.write(f"Above target: {', '.join(missed)}.")
@@ -150,6 +186,44 @@ def _start_server(port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.2)
     server.terminate()
     raise CommandError("The server did not start within 30 seconds.")
+
+
+def _worker_memory_mb(server: int) -> float | None:
+    """The resident memory of the server's largest process below *server* (gunicorn's worker),
+    from /proc; None where there is no /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    below, pending = [], list(children.get(server, []))
+    while pending:
+        pid = pending.pop()
+        below.append(pid)
+        pending.extend(children.get(pid, []))
+    sizes = [_rss_kb(pid) for pid in below]
+    found = [size for size in sizes if size is not None]
+    return round(max(found) / 1024, 1) if found else None
+
+
+def _rss_kb(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def _operation_line(result: OperationResult) -> str:
+    target = f"  (target {result.target_s:.0f} s{', MISSED' if result.missed else ''})"
+    size = f" ({result.size:,})" if result.size else ""
+    return f"{result.operation + size:<36} {result.median_s:7.2f} s" + (
+        target if result.target_s else ""
+    )
 
 
 def _line(result: Result) -> str:
