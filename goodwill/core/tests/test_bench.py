@@ -2,6 +2,7 @@
 live server (the command itself starts gunicorn on the real database: docs/performance.md)."""
 
 import io
+import json
 import os
 from urllib.parse import urlsplit
 
@@ -61,3 +62,19 @@ def test_it_reads_a_process_trees_memory():
     memory = _worker_memory_mb(os.getppid())
     assert memory is not None
     assert memory > 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_times_the_operations_alone_and_writes_them(tmp_path):
+    seed("tiny", contacts=5)
+    out, report = io.StringIO(), tmp_path / "bench.json"
+    call_command(
+        "bench", "--workspace", "tiny", "--only", "export", "--output", str(report), stdout=out
+    )
+    assert "export everyone as vCard" in out.getvalue()
+    written = json.loads(report.read_text())
+    assert [op["operation"] for op in written["operations"]] == [
+        "export everyone as vCard",
+        "export everyone as CSV",
+    ]
+    assert written["results"] == []

@@ -219,11 +219,11 @@ def _rss_kb(pid: int) -> int | None:
 
 
 def _operation_line(result: OperationResult) -> str:
-    target = f"  (target {result.target_s:.0f} s{', MISSED' if result.missed else ''})"
     size = f" ({result.size:,})" if result.size else ""
-    return f"{result.operation + size:<36} {result.median_s:7.2f} s" + (
-        target if result.target_s else ""
-    )
+    line = f"{result.operation + size:<36} {result.median_s:7.2f} s"
+    if result.target_s is None:
+        return line
+    return line + f"  (target {result.target_s:.0f} s{', MISSED' if result.missed else ''})"
 
 
 def _line(result: Result) -> str:
