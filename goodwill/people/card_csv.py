@@ -26,8 +26,8 @@ from goodwill.people.card_reading import (
     label_of,
     split_name,
 )
-from goodwill.people.exports import FORMULA_STARTS
 from goodwill.people.services import AddressInput
+from goodwill.people.text import FORMULA_STARTS
 
 GENERIC = "CSV"
 _SAMPLE = 64 * 1024

@@ -33,6 +33,7 @@ from goodwill.core.backup import backup_filename, workspace_backup
 from goodwill.core.scoping import scoped
 from goodwill.people.models import Contact, DateKind
 from goodwill.people.privacy import card_dates, card_list, card_tags, vcard_of, with_card_data
+from goodwill.people.text import FORMULA_STARTS
 
 CHUNK_SIZE = 1000
 FORMATS = {"vcf": "text/vcard", "csv": "text/csv", "json": "application/json"}
@@ -59,8 +60,6 @@ CSV_COLUMNS = [
     "met_at",
 ]
 JOIN = "; "
-# What a spreadsheet may read as the start of a formula (OWASP's list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # Told (done, total) as each chunk is built, for a progress bar.

@@ -7,6 +7,10 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
 # CommonMark without raw HTML; nh3 then keeps only harmless tags and attributes.
+# What a spreadsheet may read as the start of a formula (OWASP's list): the CSV export puts an
+# apostrophe before such a cell, and the CSV reader takes it away again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("strikethrough")
 _ALLOWED_TAGS = {
     "p", "br", "strong", "em", "s", "del", "code", "pre", "blockquote",
