@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -214,6 +214,10 @@ def tombstone_record(workspace: Workspace, name: str) -> None:
 # Writing what a client sent.
 
 
+class NameTaken(Exception):
+    """Another request created a card of this name between our look and our write."""
+
+
 class UidTaken(Exception):
     """Another card of the book already has this UID."""
 
@@ -238,11 +242,16 @@ def card_created(workspace: Workspace, name: str, card: Card, *, actor: User | N
     """A new contact (a client) from a (checked) card a client put under *name*."""
     if card.uid and (holder := uid_holder(workspace, card.uid)) is not None:
         raise UidTaken(holder)
-    with transaction.atomic():
-        contact = card_contact_create(workspace, card, actor=actor, kind=Kind.CLIENT)
-        CardName.objects.create(workspace=workspace, contact=contact, name=name, uid=card.uid)
-        # The name is in use again: a sync no longer reports it deleted.
-        scoped(CardTombstone, workspace).filter(name=name).delete()
+    try:
+        with transaction.atomic():
+            contact = card_contact_create(workspace, card, actor=actor, kind=Kind.CLIENT)
+            CardName.objects.create(workspace=workspace, contact=contact, name=name, uid=card.uid)
+            # The name is in use again: a sync no longer reports it deleted.
+            scoped(CardTombstone, workspace).filter(name=name).delete()
+    except IntegrityError:
+        # Two PUTs of one new name at once: the unique name lets one win; the other's contact
+        # is rolled back with it.
+        raise NameTaken(name) from None
     return contact
 
 

@@ -570,6 +570,8 @@ def card_put(request: HttpRequest, account: Account, name: str) -> HttpResponse:
             return HttpResponse(status=201)
         books.card_replaced(existing, checked, actor=account.token.user)
         return HttpResponse(status=204)
+    except books.NameTaken:
+        raise DavError(412, "Another request created this card just now; sync again.") from None
     except books.UidTaken as taken:
         raise precondition_error(
             409, card("no-uid-conflict"), href(account.book + taken.name)

@@ -16,6 +16,7 @@ from goodwill.core.testing import GoodwillTestCase
 from goodwill.dav import books
 from goodwill.dav.models import CardName, CardTombstone
 from goodwill.people import services
+from goodwill.people.cards import Card, card_checked
 from goodwill.people.models import Contact, ContactPhoto, Fact, Kind, Note
 from goodwill.people.services import Labelled
 
@@ -352,6 +353,15 @@ class CardTests(DavTestCase):
             answer = self.dav("PUT", self.book + "x.vcf", body, content_type=content_type)
             assert answer.status_code == status, (content_type, body, answer.content)
         assert Contact.objects.count() == 1
+
+    def test_two_creations_of_one_name_at_once_leave_one_contact(self):
+        card = card_checked(self.workspace, Card(first_name="Ann", last_name="Lind"))[0]
+        books.card_created(self.workspace, "ann.vcf", card, actor=self.owner)
+        before = Contact.objects.count()
+        # As the second of two simultaneous PUTs finds it: the name taken after its look.
+        with self.assertRaises(books.NameTaken):
+            books.card_created(self.workspace, "ann.vcf", card, actor=self.owner)
+        assert Contact.objects.count() == before
 
     def test_it_refuses_a_new_card_named_like_goodwills_own(self):
         assert self.put(self.book + "999999.vcf", ANNA).status_code == 403
