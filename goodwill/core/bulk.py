@@ -32,14 +32,19 @@ def prepared(model: type[models.Model], name: str, value: Any) -> Any:
     return model._meta.get_field(name).get_db_prep_save(value, connection)  # type: ignore[union-attr]
 
 
-def insert_sql(model: type[models.Model], fields: Sequence[str], rows: int = 1) -> str:
-    """INSERT INTO the model's table (the *fields*' columns) VALUES *rows* rows of %s."""
+def _target(model: type[models.Model], fields: Sequence[str]) -> str:
+    """`table (column, …)` of the model's *fields* (attnames), quoted."""
     quote = connection.ops.quote_name
     column_of = {field.attname: str(field.column) for field in model._meta.concrete_fields}
     columns = ", ".join(quote(column_of[name]) for name in fields)
+    return f"{quote(model._meta.db_table)} ({columns})"
+
+
+def insert_sql(model: type[models.Model], fields: Sequence[str], rows: int = 1) -> str:
+    """INSERT INTO the model's table (the *fields*' columns) VALUES *rows* rows of %s."""
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     values = ", ".join([one] * rows)
-    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608
+    return f"INSERT INTO {_target(model, fields)} VALUES {values}"  # noqa: S608
 
 
 def executemany(sql: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -64,11 +69,10 @@ def insert(
     if connection.vendor != "postgresql":
         executemany(insert_sql(model, fields), rows)
         return
-    quote = connection.ops.quote_name
-    column_of = {field.attname: str(field.column) for field in model._meta.concrete_fields}
-    columns = ", ".join(quote(column_of[name]) for name in fields)
-    sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-    with _server_cursor() as cursor, cursor.copy(sql) as copy:
+    with (
+        _server_cursor() as cursor,
+        cursor.copy(f"COPY {_target(model, fields)} FROM STDIN") as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 

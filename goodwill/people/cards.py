@@ -337,9 +337,12 @@ def _new_children(contact: Contact, card: Card) -> list[models.Model]:
     """The contact's new e-mail, phone, web address, address and date rows from *card*."""
     workspace = contact.workspace
     mine = scoped(Contact, workspace).filter(pk=contact.pk)
-    has_emails = set(
-        scoped(Email, workspace).filter(contact__in=mine).values_list("address", flat=True)
-    )
+    has_emails = {
+        address.lower()
+        for address in scoped(Email, workspace)
+        .filter(contact__in=mine)
+        .values_list("address", flat=True)
+    }
     has_phones = set(
         scoped(Phone, workspace).filter(contact__in=mine).values_list("number", flat=True)
     )
@@ -357,7 +360,7 @@ def _new_children(contact: Contact, card: Card) -> list[models.Model]:
         *(
             Email(workspace=workspace, contact=contact, label=e.label, address=e.value)
             for e in card.emails
-            if e.value.lower() not in {a.lower() for a in has_emails}
+            if e.value.lower() not in has_emails
         ),
         *(
             Phone(workspace=workspace, contact=contact, label=p.label, number=p.value)

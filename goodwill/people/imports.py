@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import batched
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -209,11 +210,6 @@ def _fill_preview(imported: ContactImport) -> None:
     }
 
 
-def _chunked[T](items: Sequence[T], size: int = KEYS_PER_QUERY) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _duplicates(
     workspace: Workspace, cards: Sequence[Card | None]
 ) -> Iterator[tuple[int, int, str, str, str]]:
@@ -260,7 +256,7 @@ def _existing(workspace: Workspace, model: Any, field: str, keys: set[str]) -> d
     """Key -> the id of the first contact holding it (e-mails are stored lower-cased and phones
     as E.164, as the cards are checked, so equal keys match)."""
     found: dict[str, int] = {}
-    for chunk in _chunked(sorted(keys)):
+    for chunk in batched(sorted(keys), KEYS_PER_QUERY):
         rows = scoped(model, workspace).filter(**{f"{field}__in": chunk}).order_by("contact_id")
         for key, contact_id in rows.values_list(field, "contact_id"):
             found.setdefault(key, contact_id)
@@ -271,7 +267,7 @@ def _namesakes(workspace: Workspace, cards: Sequence[Card | None]) -> dict[tuple
     families = sorted({c.last_name.lower() for c in cards if c and c.first_name and c.last_name})
     people = scoped(Contact, workspace).annotate(family=Lower("last_name"))
     found: dict[tuple[str, str], int] = {}
-    for chunk in _chunked(families):
+    for chunk in batched(families, KEYS_PER_QUERY):
         rows = people.filter(family__in=chunk).order_by("pk")
         for pk, first, last in rows.values_list("pk", "first_name", "last_name"):
             found.setdefault((first.lower(), last.lower()), pk)

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 
-from goodwill.core.commands import GoodwillCommand
+from goodwill.core.commands import GoodwillCommand, progress_bar
 from goodwill.core.seed import seed, seeded
 
 
@@ -40,11 +40,7 @@ class Command(GoodwillCommand):
             if stage != last_stage and last_stage:
                 sys.stderr.write("\n")
             last_stage = stage
-            width = 30
-            filled = width * done // max(total, 1)
-            bar = "#" * filled + "." * (width - filled)
-            sys.stderr.write(f"\r{stage:<14} [{bar}] {done:>9,}/{total:,}")
-            sys.stderr.flush()
+            progress_bar(f"{stage:<14}", done, total)
 
         try:
             run = seed(

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, CommandParser
 
 from goodwill.accounts.models import Workspace
-from goodwill.core.commands import GoodwillCommand
+from goodwill.core.commands import GoodwillCommand, progress_bar
 from goodwill.core.scoping import scoped
 from goodwill.people.exports import contacts_export
 from goodwill.people.models import Contact
@@ -55,8 +55,4 @@ class Command(GoodwillCommand):
 
 
 def _progress(done: int, total: int) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    bar = "#" * filled + "." * (width - filled)
-    sys.stderr.write(f"\rExporting [{bar}] {done:>9,}/{total:,}")
-    sys.stderr.flush()
+    progress_bar("Exporting", done, total)

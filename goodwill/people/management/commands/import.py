@@ -8,7 +8,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 
 from goodwill.accounts.models import User, Workspace
-from goodwill.core.commands import GoodwillCommand
+from goodwill.core.commands import GoodwillCommand, progress_bar
 from goodwill.people import imports
 from goodwill.people.card_reading import CARD_FIELDS
 from goodwill.people.models import ContactImport, DuplicateChoice, ImportStatus, Kind
@@ -146,7 +146,4 @@ def _mapping(pairs: list[str]) -> dict[str, str] | None:
 
 
 def _bar(done: int, total: int) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    sys.stderr.write(f"\rImporting [{'#' * filled}{'.' * (width - filled)}] {done:>9,}/{total:,}")
-    sys.stderr.flush()
+    progress_bar("Importing", done, total)
