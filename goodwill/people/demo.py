@@ -8,8 +8,8 @@ from django.utils import timezone
 from goodwill.accounts.models import User, Workspace
 from goodwill.core.demo import demo_step
 from goodwill.core.scoping import scoped
-from goodwill.people import services
-from goodwill.people.models import Contact
+from goodwill.people import imports, services
+from goodwill.people.models import Contact, ContactImport
 from goodwill.people.services import AddressInput, Labelled
 
 
@@ -150,3 +150,32 @@ def people(workspace: Workspace, owner: User) -> None:
     )
     if new:
         services.fact_add(sofia, category="like", text="Board games and long dinners")
+
+
+# A few people from the owner's phone, one of them (Jonas) already here: the import shows its
+# preview's merge and can be undone from People → Import.
+PHONE_EXPORT = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Sandberg;Lena;;;\r\nFN:Lena Sandberg\r\n"
+    "EMAIL;TYPE=HOME:lena.sandberg@example.com\r\nTEL;TYPE=CELL:+46 70 555 01 23\r\n"
+    "BDAY:--0612\r\nNOTE:Met at the Malmö design fair; runs a ceramics studio.\r\n"
+    "CATEGORIES:phone\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Haddad;Omar;;;\r\nFN:Omar Haddad\r\n"
+    "ORG:Haddad Coffee Roasters\r\nTITLE:Owner\r\nEMAIL;TYPE=WORK:omar@haddad-coffee.example\r\n"
+    "CATEGORIES:phone\r\nEND:VCARD\r\n"
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Berg;Jonas;;;\r\nFN:Jonas Berg\r\n"
+    "EMAIL:jonas@bergprint.example\r\nTEL;TYPE=CELL:+46 70 555 01 99\r\nEND:VCARD\r\n"
+)
+
+
+@demo_step
+def phone_import(workspace: Workspace, owner: User) -> None:
+    if scoped(ContactImport, workspace).exists():
+        return
+    imported = imports.import_prepare(
+        workspace,
+        actor=owner,
+        filename="phone-contacts.vcf",
+        data=PHONE_EXPORT.encode(),
+        kind="friend",
+    )
+    imports.import_confirm(imported, actor=owner)

@@ -76,6 +76,12 @@ def test_the_demo_shows_believable_people():
     assert Contact.objects.filter(workspace=workspace).values("kind").distinct().count() >= 4
     hits, _ = search.search(workspace, "baseb")
     assert [hit.contact_id for hit in hits] == [dan.pk]
+    # People from the owner's phone: two new, and Jonas (already here) given his mobile.
+    from goodwill.people.models import ContactImport, Phone
+
+    imported = ContactImport.objects.get(workspace=workspace)
+    assert (imported.status, imported.created, imported.merged) == ("done", 2, 1)
+    assert Phone.objects.filter(contact__first_name="Jonas", number="+46705550199").exists()
 
 
 def build_demo_workspace() -> Workspace:
