@@ -6,7 +6,8 @@ from django.db import transaction
 
 from goodwill.agenda.models import Reminder, Repeat
 from goodwill.agenda.services import today_in
-from goodwill.core.seed import BATCH, SeedRun, seed_step
+from goodwill.core import bulk
+from goodwill.core.seed import SeedRun, seed_step
 
 TITLES = [
     "Call about the spring campaign",
@@ -40,6 +41,6 @@ def seed_reminders(run: SeedRun) -> None:
             )
         )
     with transaction.atomic():
-        Reminder.objects.bulk_create(rows, batch_size=BATCH)
+        bulk.create(rows)
     run.shared["counts"]["reminders"] = len(rows)
     run.progress("reminders", len(ids), len(ids))

@@ -16,6 +16,7 @@ from goodwill.agreements.models import (
     Need,
 )
 from goodwill.agreements.services import needs_from_examples
+from goodwill.core import bulk
 from goodwill.core.scoping import scoped
 from goodwill.core.seed import BATCH, SeedRun, seed_step
 from goodwill.people.models import Contact, Kind
@@ -36,11 +37,11 @@ def seed_agreements(run: SeedRun) -> None:
         chosen = [pk for pk in clients.values_list("pk", flat=True) if run.rng.random() < SHARE]
         agreements = [a for pk in chosen for a in _agreements(run, pk, needs, today)]
         with transaction.atomic():
-            Agreement.objects.bulk_create(agreements, batch_size=BATCH)
+            bulk.create(agreements)
             breaches = [b for a in agreements for b in _breaches(run, a)]
-            Breach.objects.bulk_create(breaches, batch_size=BATCH)
+            bulk.create(breaches)
             invoices = [i for pk in chosen for i in _invoices(run, pk, today)]
-            Invoice.objects.bulk_create(invoices, batch_size=BATCH)
+            bulk.create(invoices)
         counts["agreements"] += len(agreements)
         counts["breaches"] += len(breaches)
         counts["invoices"] += len(invoices)

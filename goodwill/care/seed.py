@@ -8,7 +8,8 @@ from django.db import transaction
 
 from goodwill.care.clock import Clock, clock_of
 from goodwill.care.models import Case, CaseEntry, CaseType, EntryKind, Priority, Status
-from goodwill.core.seed import BATCH, SeedRun, seed_step
+from goodwill.core import bulk
+from goodwill.core.seed import SeedRun, seed_step
 
 SHARE = 1 / 30
 THREE_YEARS = timedelta(days=3 * 365)
@@ -31,12 +32,8 @@ def seed_cases(run: SeedRun) -> None:
     cases = [_case(run, clock, number, contact_id, at) for number, (contact_id, at) in
              enumerate(zip(chosen, filed, strict=True), start=1)]  # fmt: skip
     with transaction.atomic():
-        Case.objects.bulk_create(cases, batch_size=BATCH)
-        numbers = dict(Case.objects.filter(workspace=run.workspace).values_list("number", "pk"))
-        CaseEntry.objects.bulk_create(
-            [_reply(run, case, numbers[case.number]) for case in cases if case.first_response_at],
-            batch_size=BATCH,
-        )
+        bulk.create(cases)
+        bulk.create([_reply(run, case, case.pk) for case in cases if case.first_response_at])
     run.shared["counts"]["cases"] = len(cases)
     run.progress("cases", len(ids), len(ids))
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from goodwill.clients.economics import spend_refresh
 from goodwill.clients.models import Engagement, EngagementStatus, Purchase
+from goodwill.core import bulk
 from goodwill.core.scoping import scoped
 from goodwill.core.seed import BATCH, SeedRun, seed_step
 from goodwill.people.models import Contact, Kind
@@ -47,8 +48,8 @@ def seed_clients(run: SeedRun) -> None:
             if kind == Kind.CLIENT:
                 worked += _engagements(run, contact_id, today)
         with transaction.atomic():
-            Purchase.objects.bulk_create(bought, batch_size=BATCH)
-            Engagement.objects.bulk_create(worked, batch_size=BATCH)
+            bulk.create(bought)
+            bulk.create(worked)
             spend_refresh(run.workspace, batch, today)
         purchases += len(bought)
         engagements += len(worked)

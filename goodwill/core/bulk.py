@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import psycopg
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 # Parameters of one multi-row INSERT on SQLite: under its limit (32,766 since 3.32).
 MAX_PARAMETERS = 30_000
@@ -109,6 +109,40 @@ def insert_returning_ids(
             )
             found.extend(row[0] for row in cursor.fetchall())
     return found
+
+
+def create[M: models.Model](objs: list[M]) -> list[M]:
+    """bulk_create() of many new *objs* of one model without its query compiler; each gets its
+    new id. For scale data: no signals, no conflict handling, as bulk_create()."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    # The connection itself: the `connection` proxy costs a lookup on each of millions of values.
+    db = connections[DEFAULT_DB_ALIAS]
+    rows = [
+        tuple(field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields)
+        for obj in objs
+    ]
+    ids = insert_returning_ids(model, [field.attname for field in fields], rows)
+    for obj, new_id in zip(objs, ids, strict=True):
+        obj.pk = new_id
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
+
+
+def update(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Set the *fields* (attnames) of many rows: each row is its values, prepared, then its id.
+    One UPDATE run many times: bulk_update()'s CASE over every id costs its compiler and the
+    database more the more rows it has."""
+    quote = connection.ops.quote_name
+    column_of = {field.attname: str(field.column) for field in model._meta.concrete_fields}
+    sets = ", ".join(f"{quote(column_of[name])} = %s" for name in fields)
+    pk = quote(str(model._meta.pk.column))
+    executemany(f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {pk} = %s", rows)  # noqa: S608
 
 
 def _server_cursor() -> Any:

@@ -1,7 +1,7 @@
 """Scale data: a large, believable, reproducible workspace for the benchmark suite.
 
 `goodwill seed` creates the workspace (or fills an empty one) and runs each capability's
-`@seed_step` in order; each step writes its records in batches with `bulk_create`, drawing
+`@seed_step` in order; each step writes its records in batches with `core.bulk.create`, drawing
 from one random generator, so the same `--seed` and size give the same data.
 """
 

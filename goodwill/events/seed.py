@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from goodwill.agenda.services import today_in
-from goodwill.core.seed import BATCH, SeedRun, seed_step
+from goodwill.core import bulk
+from goodwill.core.seed import SeedRun, seed_step
 from goodwill.events.models import Attendance, Event, EventKind
 
 PER_CONTACTS = 500
@@ -29,9 +30,9 @@ def seed_events(run: SeedRun) -> None:
     today = today_in(run.workspace, run.now)
     events = [_event(run, today) for _ in range(count)]
     with transaction.atomic():
-        Event.objects.bulk_create(events, batch_size=BATCH)
+        bulk.create(events)
         attendances = [row for event in events for row in _attendances(run, event, ids)]
-        Attendance.objects.bulk_create(attendances, batch_size=BATCH)
+        bulk.create(attendances)
     run.shared["counts"]["events"] = len(events)
     run.shared["counts"]["attendances"] = len(attendances)
     run.progress("events", len(ids), len(ids))

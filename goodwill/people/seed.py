@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from goodwill.core import bulk
 from goodwill.core.seed import BATCH, SeedRun, seed_step
 from goodwill.people import search
 from goodwill.people.models import (
@@ -65,14 +66,13 @@ THREE_YEARS = timedelta(days=3 * 365)
 @seed_step(order=10)
 def seed_people(run: SeedRun) -> None:
     workspace, rng = run.workspace, run.rng
-    tags = Tag.objects.bulk_create([Tag(workspace=workspace, name=name) for name in TAGS])
+    tags = bulk.create([Tag(workspace=workspace, name=name) for name in TAGS])
     suffixes = rng.choices(["AB", "Studio", "& Co", "Café", "Print"], k=max(1, run.contacts // 10))
-    organizations = Organization.objects.bulk_create(
+    organizations = bulk.create(
         [
             Organization(workspace=workspace, name=f"{_last_name(run)} {suffix}")
             for suffix in suffixes
         ],
-        batch_size=BATCH,
     )
     ids: list[int] = []
     counts: dict[str, int] = {}
@@ -82,7 +82,7 @@ def seed_people(run: SeedRun) -> None:
             contacts = _contacts(run, size, start, organizations)
             ids.extend(c.pk for c in contacts)
             for name, rows in _details(run, contacts, tags).items():
-                rows[0].__class__.objects.bulk_create(rows, batch_size=BATCH)
+                bulk.create(rows)
                 counts[name] = counts.get(name, 0) + len(rows)
         run.progress("people", start + size, run.contacts)
     run.shared["contact_ids"] = ids
@@ -116,7 +116,7 @@ def _contacts(
         contact.sort_name = f"{last} {first} {contact.nickname}".strip().lower()
         contact.touch_due_at = contact.compute_touch_due_at()
         contacts.append(contact)
-    return Contact.objects.bulk_create(contacts)
+    return bulk.create(contacts)
 
 
 def _details(run: SeedRun, contacts: list[Contact], tags: list[Tag]) -> dict[str, list[Any]]:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.db import transaction
 
+from goodwill.core import bulk
 from goodwill.core.seed import BATCH, SeedRun, seed_step
 from goodwill.people.models import Contact, TimelineEntry
 from goodwill.touchpoints import appreciation
@@ -71,7 +72,7 @@ def _touches(run: SeedRun, batch: list[int], everyone: list[int]) -> tuple[int, 
                 if other != contact_id:
                     people.append(other)
             planned.append((interaction, people))
-    Interaction.objects.bulk_create([i for i, _ in planned], batch_size=BATCH)
+    bulk.create([i for i, _ in planned])
     parts, entries = [], []
     for interaction, people in planned:
         label = InteractionKind(interaction.kind).label
@@ -99,8 +100,8 @@ def _touches(run: SeedRun, batch: list[int], everyone: list[int]) -> tuple[int, 
                     },
                 )
             )
-    Participation.objects.bulk_create(parts, batch_size=BATCH)
-    TimelineEntry.objects.bulk_create(entries, batch_size=BATCH)
+    bulk.create(parts)
+    bulk.create(entries)
     touched = {contact_id for _, people in planned for contact_id in people} | set(batch)
     return len(planned), sorted(touched)
 
@@ -121,5 +122,5 @@ def _dues(run: SeedRun, batch: list[int]) -> None:
                     event_at=run.now - timedelta(days=rng.randrange(1, 60)),
                 )
             )
-    Due.objects.bulk_create(dues)
+    bulk.create(dues)
     appreciation.reconcile(run.workspace, [due.contact_id for due in dues])

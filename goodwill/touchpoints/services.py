@@ -15,6 +15,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from goodwill.accounts.models import User, Workspace
+from goodwill.core import bulk
 from goodwill.core.scoping import scoped
 from goodwill.people.models import Contact, Gift, GiftStatus, TimelineEntry
 from goodwill.people.services import timeline_add
@@ -100,9 +101,11 @@ def touch_clocks_refresh(
         .annotate(last=Max("occurred_at"))
         .values_list("contact_id", "last")
     )
-    contacts = list(scoped(Contact, workspace).filter(pk__in=ids))
-    for contact in contacts:
+    clocks = ["last_touch_at", "touch_snoozed_until", "touch_due_at"]
+    changed = []
+    for contact in scoped(Contact, workspace).filter(pk__in=ids):
         contact.workspace = workspace  # one loaded workspace, not a query per contact
+        before = [getattr(contact, name) for name in clocks]
         new_last = latest.get(contact.pk)
         if new_last != contact.last_touch_at:
             # A new touch ends any snooze: the clock starts again from the touch.
@@ -110,9 +113,11 @@ def touch_clocks_refresh(
                 contact.touch_snoozed_until = None
             contact.last_touch_at = new_last
         contact.touch_due_at = contact.compute_touch_due_at()
-    Contact.objects.bulk_update(
-        contacts, ["last_touch_at", "touch_snoozed_until", "touch_due_at"], batch_size=500
-    )
+        after = [getattr(contact, name) for name in clocks]
+        if after != before:
+            values = (bulk.prepared(Contact, name, getattr(contact, name)) for name in clocks)
+            changed.append((*values, contact.pk))
+    bulk.update(Contact, clocks, changed)
     rapport_refresh(workspace, ids, now)
     appreciation.reconcile(workspace, ids)
 
@@ -347,12 +352,8 @@ def rapport_refresh(
             ],
         )  # fmt: skip
         # The contact carries its score too, for lists sorted by rapport; only changes are written.
-        moved = []
-        for row in rows:
-            if row.contact.rapport != row.score:
-                row.contact.rapport = row.score
-                moved.append(row.contact)
-        Contact.objects.bulk_update(moved, ["rapport"])
+        moved = [(row.score, row.contact.pk) for row in rows if row.contact.rapport != row.score]
+        bulk.update(Contact, ["rapport"], moved)
     return len(rows)
 
 
