@@ -293,12 +293,29 @@ def digests_send(now: datetime | None = None, *, budget: timedelta = SEND_BUDGET
             if not waiting:
                 break
             last_id = waiting[-1].pk
+            empty_too = _sending_empty(waiting)
             for digest in waiting:
                 if _claim(digest.pk, now, worker):  # else another worker has it
-                    sent += _send_one(digest, worker, mailer, agendas)
+                    wanted = empty_too.get((digest.workspace_id, digest.user_id), False)
+                    sent += _send_one(digest, worker, mailer, agendas, send_empty=wanted)
     finally:
         mailer.close()
     return sent
+
+
+def _sending_empty(digests: list[Digest]) -> dict[tuple[int, int], bool]:
+    """Whether each of these digests' members asked for empty days too, in one query (a member
+    without a setting did not)."""
+    settings_of = DigestSetting.objects.filter(
+        workspace_id__in={digest.workspace_id for digest in digests},
+        user_id__in={digest.user_id for digest in digests},
+    )
+    return {
+        (workspace_id, user_id): send_empty
+        for workspace_id, user_id, send_empty in settings_of.values_list(
+            "workspace_id", "user_id", "send_empty"
+        )
+    }
 
 
 def _send_one(
@@ -306,14 +323,15 @@ def _send_one(
     worker: str,
     mailer: BaseEmailBackend,
     agendas: dict[tuple[int, date], Rendered],
+    *,
+    send_empty: bool,
 ) -> int:
     key = (digest.workspace_id, digest.local_date)
     if key not in agendas:
         agendas[key] = _agenda_on(digest.workspace, digest.local_date)
     rendered = agendas[key]
     count = len(rendered.today.items)
-    setting = setting_for(digest.workspace, digest.user)
-    if not count and not setting.send_empty and not digest.test:
+    if not count and not send_empty and not digest.test:
         _mark(digest.pk, worker, state=DigestState.SKIPPED, items=0)
         return 0
     try:

@@ -54,8 +54,9 @@ FACTORIES: list[tuple[int, ScenarioFactory]] = []
 @dataclass(frozen=True)
 class Operation:
     """Work timed in the command's own process rather than over HTTP (an import, an export),
-    run *times* times. *run* is given the workspace and a size; *undo*, untimed, is given what
-    run returned and leaves the workspace as it was (an import is undone)."""
+    run *times* times. *prepare*, untimed, is given the workspace and a size and sets up what
+    the run needs (1,000 members for the digest); *run* is given the same; *undo*, untimed, is
+    given what run returned and leaves the workspace as it was (an import is undone)."""
 
     name: str
     run: Callable[[Workspace, int], Any]
@@ -63,6 +64,7 @@ class Operation:
     target_s: float | None = None
     times: int = 1
     undo: Callable[[Any], Any] | None = None
+    prepare: Callable[[Workspace, int], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ def run_operation(operation: Operation, workspace: Workspace, *, size: int = 0) 
     size = size or operation.size
     seconds = []
     for _ in range(operation.times):
+        if operation.prepare:
+            operation.prepare(workspace, size)
         started = time.perf_counter()
         done = operation.run(workspace, size)
         seconds.append(time.perf_counter() - started)

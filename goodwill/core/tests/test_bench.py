@@ -9,10 +9,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import CommandError, call_command
 
-from goodwill.accounts.models import ApiToken, Workspace
+from goodwill.accounts.models import ApiToken, User, Workspace
+from goodwill.agenda.models import Digest
 from goodwill.core.bench import Client, operations, run_operation, run_scenario, scenarios
 from goodwill.core.management.commands.bench import _context, _sign_in, _worker_memory_mb
-from goodwill.core.seed import seed
+from goodwill.core.seed import SEED_OWNER, seed
 from goodwill.people.models import Contact, ContactImport
 from goodwill.touchpoints.models import Interaction
 
@@ -55,6 +56,8 @@ def test_every_operation_runs_small_and_leaves_the_workspace_as_it_was():
         assert result.max_s >= result.median_s > 0
     assert Contact.objects.filter(workspace=workspace).count() == before
     assert not ContactImport.objects.exists()
+    assert not Digest.objects.exists()
+    assert list(User.objects.values_list("email", flat=True)) == [SEED_OWNER]
 
 
 def test_it_reads_a_process_trees_memory():
