@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from goodwill.core.templatetags.form_fields import FixedWhenBlank
 from goodwill.people.models import (
     CircleMember,
     DateKind,
@@ -29,7 +30,7 @@ class PageForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class FactForm(PageForm):
+class FactForm(FixedWhenBlank, PageForm):
     id_prefix = "fact"
     category = forms.ChoiceField(choices=FactCategory.choices)
     text = forms.CharField(max_length=500)
@@ -38,7 +39,7 @@ class FactForm(PageForm):
     )
 
 
-class CircleForm(PageForm):
+class CircleForm(FixedWhenBlank, PageForm):
     id_prefix = "circle"
     name = forms.CharField(max_length=120)
     relation = forms.ChoiceField(choices=Relation.choices)
@@ -69,7 +70,7 @@ class CircleForm(PageForm):
         }
 
 
-class DateForm(PageForm):
+class DateForm(FixedWhenBlank, PageForm):
     id_prefix = "date"
     kind = forms.ChoiceField(choices=DateKind.choices)
     label = forms.CharField(
@@ -118,7 +119,7 @@ class GiftForm(PageForm):
         }
 
 
-class NoteForm(PageForm):
+class NoteForm(FixedWhenBlank, PageForm):
     id_prefix = "note"
     body = forms.CharField(
         label="Note",

@@ -3,12 +3,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from goodwill.core.templatetags.form_fields import FixedWhenBlank
 from goodwill.people.cadence import default_cadence_days
 from goodwill.people.models import Kind
 from goodwill.touchpoints.models import Direction, DueReason, InteractionKind
 
 
-class TouchForm(forms.Form):
+class TouchForm(FixedWhenBlank, forms.Form):
     kind = forms.ChoiceField(choices=InteractionKind.choices)
     direction = forms.ChoiceField(choices=Direction.choices, initial=Direction.OURS)
     occurred_at = forms.DateTimeField(
@@ -45,7 +46,7 @@ class TouchForm(forms.Form):
         }
 
 
-class OweForm(forms.Form):
+class OweForm(FixedWhenBlank, forms.Form):
     """Note by hand that someone is owed a thank-you (or, after a lost deal, a follow-up)."""
 
     reason = forms.ChoiceField(label="What for", choices=DueReason.choices)
