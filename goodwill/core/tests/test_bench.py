@@ -72,12 +72,10 @@ def test_the_command_times_the_operations_alone_and_writes_them(tmp_path):
     seed("tiny", contacts=5)
     out, report = io.StringIO(), tmp_path / "bench.json"
     call_command(
-        "bench", "--workspace", "tiny", "--only", "export", "--output", str(report), stdout=out
-    )
+        "bench", "--workspace", "tiny", "--only", "export", "--skip", "CSV",
+        "--output", str(report), stdout=out,
+    )  # fmt: skip
     assert "export everyone as vCard" in out.getvalue()
     written = json.loads(report.read_text())
-    assert [op["operation"] for op in written["operations"]] == [
-        "export everyone as vCard",
-        "export everyone as CSV",
-    ]
+    assert [op["operation"] for op in written["operations"]] == ["export everyone as vCard"]
     assert written["results"] == []

@@ -46,6 +46,7 @@ class Command(GoodwillCommand):
 
     Example: goodwill bench --workspace bench
     Example: goodwill bench --workspace bench --only search --requests 500 --output search.json
+    Example: goodwill bench --workspace bench --skip export --skip import
     """
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -53,6 +54,12 @@ class Command(GoodwillCommand):
         parser.add_argument("--requests", type=int, default=200, help="Timed per scenario.")
         parser.add_argument("--warmup", type=int, default=20, help="Untimed, first.")
         parser.add_argument("--only", default="", help="Only scenarios whose name has this.")
+        parser.add_argument(
+            "--skip",
+            action="append",
+            default=[],
+            help="Leave out scenarios and operations whose name has this (repeatable).",
+        )
         parser.add_argument("--output", default="", help="JSON file (default: in the data dir).")
         parser.add_argument("--seed", type=int, default=1, help="Random seed of the requests.")
 
@@ -61,10 +68,14 @@ class Command(GoodwillCommand):
         if workspace is None:
             raise CommandError(f"No workspace {options['workspace']}; run `goodwill seed` first.")
         context = _context(workspace, options["seed"])
-        chosen = [s for s in scenarios(context) if options["only"] in s.name]
-        if not chosen and not any(options["only"] in op.name for op in operations()):
+
+        def wanted(name: str) -> bool:
+            return options["only"] in name and not any(part in name for part in options["skip"])
+
+        chosen = [s for s in scenarios(context) if wanted(s.name)]
+        work = [op for op in operations() if wanted(op.name)]
+        if not chosen and not work:
             raise CommandError(f"No scenario matches {options['only']!r}.")
-        work = [op for op in operations() if options["only"] in op.name]
         results, memory = self._requests(workspace, chosen, options) if chosen else ([], None)
         if memory is not None:
             self.stdout.write(f"{'web worker memory after the requests':<36} {memory:7.1f} MB")
