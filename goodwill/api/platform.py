@@ -144,7 +144,10 @@ class CappedPagination(LimitOffsetPagination):
     ) -> Any:
         offset = pagination.offset
         limit: int = min(pagination.limit, self.max_limit)
-        count, more = count_up_to(queryset, COUNT_CAP)
+        if isinstance(queryset, QuerySet):
+            count, more = count_up_to(queryset, COUNT_CAP)
+        else:  # search results, which count their hits themselves
+            count, more = len(queryset), False
         return {
             self.items_attribute: queryset[offset : offset + limit],
             "count": count,

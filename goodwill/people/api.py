@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from goodwill.accounts.models import Workspace
-from goodwill.api.platform import require_owner, user_of, workspace_of
+from goodwill.api.platform import CappedPagination, require_owner, user_of, workspace_of
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people import duplicates, exports, privacy, search, services
 from goodwill.people.list_views import ListQuery, selection
@@ -204,7 +204,7 @@ FILTERED_SEARCH_WINDOW = 1000
 @router.get(
     "/contacts", response=list[ContactOut], summary="Contacts, by name, rapport or search rank"
 )
-@paginate
+@paginate(CappedPagination)
 def contacts_list(request: HttpRequest, filters: Query[ContactFilters]) -> Any:
     workspace = workspace_of(request)
     contacts = contacts_with_details(workspace)
