@@ -43,4 +43,4 @@ def seed_reminders(run: SeedRun) -> None:
     with transaction.atomic():
         bulk.create(rows)
     run.shared["counts"]["reminders"] = len(rows)
-    run.progress("reminders", len(ids), len(ids))
+    run.batch_done("reminders", len(ids), len(ids))

@@ -45,7 +45,7 @@ def seed_agreements(run: SeedRun) -> None:
         counts["agreements"] += len(agreements)
         counts["breaches"] += len(breaches)
         counts["invoices"] += len(invoices)
-        run.progress("agreements", start + len(batch), len(ids))
+        run.batch_done("agreements", start + len(batch), len(ids))
     run.shared["counts"].update(counts)
 
 

@@ -35,7 +35,7 @@ def seed_cases(run: SeedRun) -> None:
         bulk.create(cases)
         bulk.create([_reply(run, case, case.pk) for case in cases if case.first_response_at])
     run.shared["counts"]["cases"] = len(cases)
-    run.progress("cases", len(ids), len(ids))
+    run.batch_done("cases", len(ids), len(ids))
 
 
 def _case(run: SeedRun, clock: Clock, number: int, contact_id: int, filed: datetime) -> Case:

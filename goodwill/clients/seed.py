@@ -53,7 +53,7 @@ def seed_clients(run: SeedRun) -> None:
             spend_refresh(run.workspace, batch, today)
         purchases += len(bought)
         engagements += len(worked)
-        run.progress("purchases", start + len(batch), len(ids))
+        run.batch_done("purchases", start + len(batch), len(ids))
     run.shared["counts"]["purchases"] = purchases
     run.shared["counts"]["engagements"] = engagements
 

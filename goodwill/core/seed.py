@@ -6,6 +6,7 @@ from one random generator, so the same `--seed` and size give the same data.
 """
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,6 +42,24 @@ class SeedRun:
     progress: Progress = _quiet
     # Step results later steps use, e.g. "contact_ids".
     shared: dict[str, Any] = field(default_factory=dict)
+    analyzed_at: float = field(default_factory=time.monotonic)
+
+    def batch_done(self, stage: str, done: int, total: int) -> None:
+        """Report a step's progress after a batch, and keep the planner's statistics fresh."""
+        self.progress(stage, done, total)
+        self.fresh_statistics()
+
+    def fresh_statistics(self) -> None:
+        """Let PostgreSQL's planner see how the tables have grown, at most once a minute; steps
+        call it after each batch. Without statistics it takes `contact_id IN (…500 ids)` for most
+        of a table and scans all of it, so each batch costs more than the last; autovacuum may be
+        off or behind. SQLite's planner uses its indexes without statistics, and its ANALYZE
+        reads every row, so it is left to the end."""
+        if connection.vendor != "postgresql" or time.monotonic() - self.analyzed_at < 60:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        self.analyzed_at = time.monotonic()
 
 
 type SeedStep = Callable[[SeedRun], None]

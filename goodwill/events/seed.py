@@ -35,7 +35,7 @@ def seed_events(run: SeedRun) -> None:
         bulk.create(attendances)
     run.shared["counts"]["events"] = len(events)
     run.shared["counts"]["attendances"] = len(attendances)
-    run.progress("events", len(ids), len(ids))
+    run.batch_done("events", len(ids), len(ids))
 
 
 def _event(run: SeedRun, today: date) -> Event:

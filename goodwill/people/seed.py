@@ -84,7 +84,7 @@ def seed_people(run: SeedRun) -> None:
             for name, rows in _details(run, contacts, tags).items():
                 bulk.create(rows)
                 counts[name] = counts.get(name, 0) + len(rows)
-        run.progress("people", start + size, run.contacts)
+        run.batch_done("people", start + size, run.contacts)
     run.shared["contact_ids"] = ids
     run.shared["counts"] = {"contacts": len(ids), **counts}
     _index(run, ids)
@@ -181,4 +181,4 @@ def _index(run: SeedRun, ids: list[int]) -> None:
         batch = ids[start : start + 500]
         with transaction.atomic():
             backend.write(search.contact_documents(batch))
-        run.progress("search index", start + len(batch), len(ids))
+        run.batch_done("search index", start + len(batch), len(ids))

@@ -41,7 +41,7 @@ def seed_touchpoints(run: SeedRun) -> None:
             # As logging them would have done; contacts of other batches who shared a touch too.
             touch_clocks_refresh(run.workspace, touched, run.now)
             _dues(run, batch)
-        run.progress("interactions", start + len(batch), len(ids))
+        run.batch_done("interactions", start + len(batch), len(ids))
     run.shared["counts"]["interactions"] = total
 
 
