@@ -78,4 +78,5 @@ def test_the_command_times_the_operations_alone_and_writes_them(tmp_path):
     assert "export everyone as vCard" in out.getvalue()
     written = json.loads(report.read_text())
     assert [op["operation"] for op in written["operations"]] == ["export everyone as vCard"]
+    assert written["contacts"] == 5
     assert written["results"] == []
