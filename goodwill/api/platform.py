@@ -146,8 +146,9 @@ class CappedPagination(LimitOffsetPagination):
         limit: int = min(pagination.limit, self.max_limit)
         if isinstance(queryset, QuerySet):
             count, more = count_up_to(queryset, COUNT_CAP)
-        else:  # search results, which count their hits themselves
-            count, more = len(queryset), False
+        else:  # search results, which count their hits themselves up to the same cap
+            found = len(queryset)
+            count, more = min(found, COUNT_CAP), found > COUNT_CAP
         return {
             self.items_attribute: queryset[offset : offset + limit],
             "count": count,

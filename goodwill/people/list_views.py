@@ -216,6 +216,8 @@ def contact_list(request: WorkspaceRequest) -> HttpResponse:
         "previous_url": query.url(query.page - 1) if query.page > 1 else "",
         "next_url": query.url(query.page + 1) if page.has_next else "",
         "search_window": SEARCH_WINDOW,
+        "search_counted": search.COUNTED,
+        "search_counted_text": f"{search.COUNTED:,}",
         "kinds": Kind.choices,
         "tags": scoped(Tag, workspace).order_by("name")[:100],
         "bulk_form": BulkForm(),

@@ -7,9 +7,14 @@ search is for the workspace's members only), circle, how we met and notes. Servi
 with the data.
 
 Every word typed is matched as a prefix ("baseb" finds "baseball cards") and all words must
-match. What a person types is reduced to plain words before it reaches a query language, so
-quotes, `*`, `-`, `:`, `AND`, `NEAR(` or parentheses are searched as text and never cause an
-error. Every statement filters on the workspace, and user input only ever travels as a parameter.
+match. A word common to a fifth of a million people would cost every search half a second to
+count and rank in full, so matches are counted up to COUNTED (then "more than"), and on
+PostgreSQL only a window of them is ranked: the people whose names match, then the others, up
+to RANKED or as deep as the page asked for.
+
+What a person types is reduced to plain words before it reaches a query language, so quotes,
+`*`, `-`, `:`, `AND`, `NEAR(` or parentheses are searched as text and never cause an error.
+Every statement filters on the workspace, and user input only ever travels as a parameter.
 """
 
 import re
@@ -29,6 +34,10 @@ from goodwill.people.models import CircleMember, Contact, ContactTag, Email, Fac
 _WORDS = re.compile(r"[^\W_]+")
 # Longest query we pass on: a person types a few words, not a page.
 MAX_QUERY_WORDS = 8
+# Matches are counted up to this; a search reports COUNTED + 1 for "more than COUNTED".
+COUNTED = 10_000
+# PostgreSQL ranks at most this many matches, or as many as the page reaches.
+RANKED = 1_000
 # Words shown around a match.
 SNIPPET_WORDS = 12
 
@@ -109,8 +118,8 @@ def reindex_workspace(workspace_id: int, *, batch_size: int = 500) -> int:
 def search(
     workspace: Workspace, query: str, *, limit: int = 20, offset: int = 0
 ) -> tuple[list[SearchHit], int]:
-    """Hits for what a person typed, best first, and how many there are in all (limit=0 only
-    counts)."""
+    """Hits for what a person typed, best first, and how many there are, counted up to COUNTED
+    (COUNTED + 1 means more; limit=0 only counts)."""
     words = query_words(query)
     if not words:
         return [], 0
@@ -232,9 +241,9 @@ class SqliteSearch:
         match = " ".join(f'"{word}"*' for word in words)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT count(*) FROM people_search "
-                "WHERE people_search MATCH %s AND workspace_id = %s",
-                [match, workspace_id],
+                "SELECT count(*) FROM (SELECT 1 FROM people_search "
+                "WHERE people_search MATCH %s AND workspace_id = %s LIMIT %s)",
+                [match, workspace_id, COUNTED + 1],
             )
             total = cursor.fetchone()[0]
             # ORDER BY rank (bm25) lets FTS5 sort, so snippet() runs for the page's rows only.
@@ -286,19 +295,28 @@ class PostgresSearch:
     ) -> tuple[list[SearchHit], int]:
         # Words are letters and digits only, so they cannot carry tsquery operators.
         tsquery = " & ".join(f"{word}:*" for word in words)
+        window = max(RANKED, offset + limit)
         with connection.cursor() as cursor:
+            # With a LIMIT, a common word is counted by reading rows until enough match, not by
+            # building the GIN index's bitmap of all of them.
             cursor.execute(
-                "SELECT count(*) FROM people_search "
-                "WHERE workspace_id = %s AND document @@ to_tsquery('simple', %s)",
-                [workspace_id, tsquery],
+                "SELECT count(*) FROM (SELECT 1 FROM people_search WHERE workspace_id = %s "
+                "AND document @@ to_tsquery('simple', %s) LIMIT %s) AS found",
+                [workspace_id, tsquery, COUNTED + 1],
             )
             total = cursor.fetchone()[0]
+            # The window to rank: those whose names match (their own GIN index, migration 0009),
+            # then any others.
             cursor.execute(
-                "SELECT contact_id, body, ts_rank(document, q, 1) AS rank "
-                "FROM people_search, to_tsquery('simple', %s) AS q "
-                "WHERE workspace_id = %s AND document @@ q "
+                "WITH window_ AS ("
+                "(SELECT contact_id FROM people_search WHERE workspace_id = %s "
+                "AND names @@ to_tsquery('simple', %s) LIMIT %s) UNION "
+                "(SELECT contact_id FROM people_search WHERE workspace_id = %s "
+                "AND document @@ to_tsquery('simple', %s) LIMIT %s)) "
+                "SELECT contact_id, body, ts_rank(document, to_tsquery('simple', %s), 1) AS rank "
+                "FROM people_search JOIN window_ USING (contact_id) "
                 "ORDER BY rank DESC, contact_id LIMIT %s OFFSET %s",
-                [tsquery, workspace_id, limit, offset],
+                [workspace_id, tsquery, window] * 2 + [tsquery, limit, offset],
             )
             rows = cursor.fetchall()
         # ts_headline would need the text folded too (no unaccent here), and would show it so.

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from django.db import connection
 
 from goodwill.core.testing import GoodwillTestCase
@@ -181,6 +183,35 @@ class SearchTests(GoodwillTestCase):
         hits, _ = search.search(self.workspace, "baker")
         assert [hit.contact_id for hit in hits] == [baker.pk, customer.pk]
         assert hits[0].rank > hits[1].rank
+
+    def test_it_counts_up_to_a_cap_and_says_there_are_more(self):
+        for n in range(5):
+            search.index_contact(self.contact(first_name=f"Pat{n}", last_name="Lee").pk)
+        with patch.object(search, "COUNTED", 3):
+            hits, total = search.search(self.workspace, "lee", limit=2)
+            assert (len(hits), total) == (2, 4)  # 4: more than 3
+            self.login(self.owner)
+            page = self.client.get("/people/?q=lee")
+        self.assertContains(page, "More than 3 matches for")
+        assert search.search(self.workspace, "lee")[1] == 5
+
+    def test_among_many_matches_the_names_are_ranked_first(self):
+        # Ten people mention bakers in notes, made first so they come first in the table; only
+        # a window of two matches is ranked, yet the Baker whose name matches comes first.
+        for n in range(10):
+            mention = self.contact(first_name=f"Carl{n}", last_name="Chu")
+            Note.objects.create(
+                workspace=self.workspace, contact=mention, body="Asked the baker about rye."
+            )
+            search.index_contact(mention.pk)
+        baker = self.contact(first_name="Bea", last_name="Baker")
+        search.index_contact(baker.pk)
+        with patch.object(search, "RANKED", 2):
+            hits, total = search.search(self.workspace, "baker", limit=1)
+            deeper, _ = search.search(self.workspace, "baker", limit=5, offset=5)
+        assert ([hit.contact_id for hit in hits], total) == ([baker.pk], 11)
+        # A page deeper than the window widens it: the page is full.
+        assert len(deeper) == 5
 
     def test_it_reindexes_a_workspace_in_batches(self):
         people = [self.contact(first_name="Kim", last_name=f"Park{n}") for n in range(4)]
