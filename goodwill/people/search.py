@@ -305,6 +305,7 @@ class PostgresSearch:
                 [workspace_id, tsquery, COUNTED + 1],
             )
             total = cursor.fetchone()[0]
+            window_params: list[int | str] = [workspace_id, tsquery, window]
             # The window to rank: those whose names match (their own GIN index, migration 0009),
             # then any others.
             cursor.execute(
@@ -316,7 +317,7 @@ class PostgresSearch:
                 "SELECT contact_id, body, ts_rank(document, to_tsquery('simple', %s), 1) AS rank "
                 "FROM people_search JOIN window_ USING (contact_id) "
                 "ORDER BY rank DESC, contact_id LIMIT %s OFFSET %s",
-                [workspace_id, tsquery, window] * 2 + [tsquery, limit, offset],
+                [*window_params, *window_params, tsquery, limit, offset],
             )
             rows = cursor.fetchall()
         # ts_headline would need the text folded too (no unaccent here), and would show it so.
