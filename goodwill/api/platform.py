@@ -146,9 +146,9 @@ class CappedPagination(LimitOffsetPagination):
         limit: int = min(pagination.limit, self.max_limit)
         if isinstance(queryset, QuerySet):
             count, more = count_up_to(queryset, COUNT_CAP)
-        else:  # search results, which count their hits themselves up to the same cap
-            found = len(queryset)
-            count, more = min(found, COUNT_CAP), found > COUNT_CAP
+        else:  # search results, which count their hits themselves, up to a cap of their own
+            found, cap = len(queryset), getattr(queryset, "count_cap", COUNT_CAP)
+            count, more = min(found, cap), found > cap
         return {
             self.items_attribute: queryset[offset : offset + limit],
             "count": count,

@@ -245,6 +245,11 @@ class SearchResults:
             self.ranked_ids = [h.contact_id for h in hits if h.contact_id in keep]
         return self.ranked_ids
 
+    @property
+    def count_cap(self) -> int:
+        """The paginator's cap: search counts up to COUNTED, then says there are more."""
+        return search.COUNTED
+
     def __len__(self) -> int:
         if self.filtered:
             return len(self._filtered_ids())

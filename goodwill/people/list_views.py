@@ -217,7 +217,6 @@ def contact_list(request: WorkspaceRequest) -> HttpResponse:
         "next_url": query.url(query.page + 1) if page.has_next else "",
         "search_window": SEARCH_WINDOW,
         "search_counted": search.COUNTED,
-        "search_counted_text": f"{search.COUNTED:,}",
         "kinds": Kind.choices,
         "tags": scoped(Tag, workspace).order_by("name")[:100],
         "bulk_form": BulkForm(),

@@ -9,8 +9,8 @@ with the data.
 Every word typed is matched as a prefix ("baseb" finds "baseball cards") and all words must
 match. A word common to a fifth of a million people would cost every search half a second to
 count and rank in full, so matches are counted up to COUNTED (then "more than"), and on
-PostgreSQL only a window of them is ranked: the people whose names match, then the others, up
-to RANKED or as deep as the page asked for.
+PostgreSQL only a window of them is ranked: the first RANKED matches (or as many as the page
+reaches) and the people whose names match.
 
 What a person types is reduced to plain words before it reaches a query language, so quotes,
 `*`, `-`, `:`, `AND`, `NEAR(` or parentheses are searched as text and never cause an error.
@@ -35,7 +35,7 @@ _WORDS = re.compile(r"[^\W_]+")
 # Longest query we pass on: a person types a few words, not a page.
 MAX_QUERY_WORDS = 8
 # Matches are counted up to this; a search reports COUNTED + 1 for "more than COUNTED".
-COUNTED = 10_000
+COUNTED = 1_000
 # PostgreSQL ranks at most this many matches, or as many as the page reaches.
 RANKED = 1_000
 # Words shown around a match.
@@ -296,32 +296,37 @@ class PostgresSearch:
         # Words are letters and digits only, so they cannot carry tsquery operators.
         tsquery = " & ".join(f"{word}:*" for word in words)
         window = max(RANKED, offset + limit)
+        first = max(window, COUNTED) + 1  # enough to rank, and to tell "more than COUNTED"
+        params: list[int | str] = [workspace_id, tsquery, first, workspace_id, tsquery, window]
+        params += [tsquery, limit, offset]
         with connection.cursor() as cursor:
-            # With a LIMIT, a common word is counted by reading rows until enough match, not by
-            # building the GIN index's bitmap of all of them.
+            # The window to rank: the first matches (counted on the way: more than COUNTED or
+            # not), and the people whose names match (their own GIN index, migration 0009).
             cursor.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM people_search WHERE workspace_id = %s "
-                "AND document @@ to_tsquery('simple', %s) LIMIT %s) AS found",
-                [workspace_id, tsquery, COUNTED + 1],
-            )
-            total = cursor.fetchone()[0]
-            window_params: list[int | str] = [workspace_id, tsquery, window]
-            # The window to rank: those whose names match (their own GIN index, migration 0009),
-            # then any others.
-            cursor.execute(
-                "WITH window_ AS ("
-                "(SELECT contact_id FROM people_search WHERE workspace_id = %s "
-                "AND names @@ to_tsquery('simple', %s) LIMIT %s) UNION "
-                "(SELECT contact_id FROM people_search WHERE workspace_id = %s "
-                "AND document @@ to_tsquery('simple', %s) LIMIT %s)) "
-                "SELECT contact_id, body, ts_rank(document, to_tsquery('simple', %s), 1) AS rank "
+                "WITH matches AS MATERIALIZED (SELECT contact_id FROM people_search "
+                "WHERE workspace_id = %s AND document @@ to_tsquery('simple', %s) LIMIT %s), "
+                "named AS (SELECT contact_id FROM people_search "
+                "WHERE workspace_id = %s AND names @@ to_tsquery('simple', %s) LIMIT %s), "
+                "window_ AS (SELECT contact_id FROM matches UNION SELECT contact_id FROM named) "
+                "SELECT contact_id, body, ts_rank(document, to_tsquery('simple', %s), 1) AS rank, "
+                "(SELECT count(*) FROM matches) "
                 "FROM people_search JOIN window_ USING (contact_id) "
                 "ORDER BY rank DESC, contact_id LIMIT %s OFFSET %s",
-                [*window_params, *window_params, tsquery, limit, offset],
+                params,
             )
             rows = cursor.fetchall()
+            if rows:
+                found = rows[0][3]
+            else:  # a count alone, or a page past the last
+                cursor.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM people_search WHERE workspace_id = %s "
+                    "AND document @@ to_tsquery('simple', %s) LIMIT %s) AS found",
+                    [workspace_id, tsquery, COUNTED + 1],
+                )
+                found = cursor.fetchone()[0]
+        total = min(found, COUNTED + 1)
         # ts_headline would need the text folded too (no unaccent here), and would show it so.
-        return [SearchHit(pk, snippet(body, words), rank) for pk, body, rank in rows], total
+        return [SearchHit(pk, snippet(body, words), rank) for pk, body, rank, _ in rows], total
 
 
 def _plain(text: str) -> str:

@@ -192,12 +192,15 @@ class SearchTests(GoodwillTestCase):
             assert (len(hits), total) == (2, 4)  # 4: more than 3
             self.login(self.owner)
             page = self.client.get("/people/?q=lee")
+            listed = self.api("GET", "contacts?q=lee&limit=2").json()
         self.assertContains(page, "More than 3 matches for")
+        assert (listed["count"], listed["count_exact"], len(listed["items"])) == (3, False, 2)
         assert search.search(self.workspace, "lee")[1] == 5
 
     def test_among_many_matches_the_names_are_ranked_first(self):
         # Ten people mention bakers in notes, made first so they come first in the table; only
-        # a window of two matches is ranked, yet the Baker whose name matches comes first.
+        # a window of the first matches is ranked (three here), yet the Baker whose name
+        # matches comes first.
         for n in range(10):
             mention = self.contact(first_name=f"Carl{n}", last_name="Chu")
             Note.objects.create(
@@ -206,10 +209,10 @@ class SearchTests(GoodwillTestCase):
             search.index_contact(mention.pk)
         baker = self.contact(first_name="Bea", last_name="Baker")
         search.index_contact(baker.pk)
-        with patch.object(search, "RANKED", 2):
+        with patch.object(search, "RANKED", 2), patch.object(search, "COUNTED", 2):
             hits, total = search.search(self.workspace, "baker", limit=1)
             deeper, _ = search.search(self.workspace, "baker", limit=5, offset=5)
-        assert ([hit.contact_id for hit in hits], total) == ([baker.pk], 11)
+        assert ([hit.contact_id for hit in hits], total) == ([baker.pk], 3)  # more than 2
         # A page deeper than the window widens it: the page is full.
         assert len(deeper) == 5
 
