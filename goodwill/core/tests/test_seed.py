@@ -1,8 +1,13 @@
 import io
+import os
+import sqlite3
+import subprocess
+import sys
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from goodwill.__main__ import database_url_option
 from goodwill.accounts.models import Workspace
 from goodwill.people.models import Contact, TimelineEntry
 from goodwill.people.search import search
@@ -69,3 +74,27 @@ def test_seeded_cases_are_numbered_timed_and_answered():
     for case in cases.filter(status="closed"):
         assert case.resolution_hours is not None
         assert case.first_response_due_at <= case.due_at
+
+
+def test_the_database_option_is_read_for_seed_and_bench_only():
+    assert database_url_option(["goodwill", "seed", "--database", "postgres://h/db"]) == (
+        "postgres://h/db"
+    )
+    assert database_url_option(["goodwill", "bench", "--database=sqlite:///x"]) == "sqlite:///x"
+    assert database_url_option(["goodwill", "bench", "--workspace", "w"]) is None
+    # Django's own --database names a connection alias, never a URL.
+    assert database_url_option(["goodwill", "migrate", "--database", "default"]) is None
+
+
+def test_seeding_another_database_migrates_and_fills_it(tmp_path):
+    other = tmp_path / "other.sqlite3"
+    command = [sys.executable, "-m", "goodwill", "seed", "--workspace", "elsewhere"]
+    command += ["--contacts", "3", "--database", f"sqlite:///{other}"]
+    env = {**os.environ, "GOODWILL_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(other) as db:
+        assert db.execute("SELECT count(*) FROM people_contact").fetchone() == (3,)
+    # The data directory's own database was not touched.
+    assert not (tmp_path / "goodwill.sqlite3").exists()

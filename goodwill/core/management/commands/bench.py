@@ -48,10 +48,14 @@ class Command(GoodwillCommand):
     Example: goodwill bench --workspace bench
     Example: goodwill bench --workspace bench --only search --requests 500 --output search.json
     Example: goodwill bench --workspace bench --skip export --skip import
+    Example: goodwill bench --workspace bench --database postgres://postgres@127.0.0.1/bench
     """
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--workspace", required=True, help="The seeded workspace's slug.")
+        parser.add_argument(
+            "--database", metavar="URL", help="Another database than DATABASE_URL's."
+        )
         parser.add_argument("--requests", type=int, default=200, help="Timed per scenario.")
         parser.add_argument("--warmup", type=int, default=20, help="Untimed, first.")
         parser.add_argument("--only", default="", help="Only scenarios whose name has this.")

@@ -3,6 +3,7 @@ import time
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.core.management.base import CommandError, CommandParser
 
 from goodwill.core.commands import GoodwillCommand, progress_bar
@@ -18,9 +19,15 @@ class Command(GoodwillCommand):
     Example: goodwill seed --workspace bench --contacts 100000
     Example: goodwill seed --workspace small --contacts 10000 --seed 7
     Example: goodwill seed --if-new --workspace bench --contacts 10000   (as `make bench` does)
+    Example: goodwill seed --workspace bench --contacts 1000000 --database postgres://…/bench
     """
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--database",
+            metavar="URL",
+            help="Another database than DATABASE_URL's; its migrations are applied first.",
+        )
         parser.add_argument("--workspace", required=True, help="The workspace's slug.")
         parser.add_argument("--contacts", type=int, required=True, help="How many people.")
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
@@ -29,6 +36,8 @@ class Command(GoodwillCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["database"]:
+            call_command("migrate", interactive=False, verbosity=0)
         if options["if_new"] and seeded(options["workspace"]):
             self.stdout.write(f"{options['workspace']} is seeded already.")
             return
