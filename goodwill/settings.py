@@ -98,7 +98,6 @@ try:
 except ValueError as error:
     raise ImproperlyConfigured(f"DATABASE_URL is not understood: {error}") from None
 if _database["ENGINE"] == "django.db.backends.sqlite3":
-    _database["CONN_MAX_AGE"] = 0
     _database["OPTIONS"] = {
         # WAL lets the worker write while pages read; it must be set outside a transaction,
         # hence init_command rather than a migration.

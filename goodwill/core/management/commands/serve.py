@@ -85,11 +85,9 @@ def run_gunicorn(*, bind: str, workers: int, threads: int) -> None:
 
     # Every view module imported now, once, then the start-up objects frozen out of the
     # collector's reach: a worker's full collections stop walking them, and forked workers share
-    # their memory pages instead of copying them as the counts change. Collections start after
-    # 10,000 new objects rather than 700: a page of 100 contacts allocates far more than that, and
-    # the pauses made the slowest requests twice the typical one (p95 of the contacts API, 100:
-    # 123-130 ms, then 63-68 with the freeze, then 47-54 with these thresholds; median 37 ms).
+    # their memory pages instead of copying them as the counts change. The pauses of those
+    # collections made the slowest requests several times the typical one (p95 of a page of 100
+    # contacts through the API: 123-130 ms before, 63-68 ms after; median 37 ms either way).
     get_resolver().url_patterns  # noqa: B018
     gc.freeze()
-    gc.set_threshold(10_000, 50, 100)
     GoodwillServer().run()
