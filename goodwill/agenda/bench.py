@@ -22,6 +22,7 @@ from goodwill.core.bench import (
     Scenario,
     bench_operations,
     bench_scenarios,
+    free_port,
     get,
 )
 from goodwill.env import parse_email_url
@@ -70,9 +71,7 @@ class DigestSweep:
         self._start_server()
 
     def _start_server(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = int(probe.getsockname()[1])
+        self.port = free_port()
         # The Sink handler accepts every message and keeps none.
         command = [sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink"]
         self.server = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)

@@ -10,6 +10,7 @@ bench.py with `@bench_scenarios`.
 import http.client
 import json
 import random
+import socket
 import statistics
 import time
 from collections.abc import Callable
@@ -120,6 +121,13 @@ def run_operation(operation: Operation, workspace: Workspace, *, size: int = 0) 
         max_s=round(max(seconds), 2),
         target_s=operation.target_s,
     )
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1, for a server the benchmark starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def bench_scenarios(order: int) -> Callable[[ScenarioFactory], ScenarioFactory]:

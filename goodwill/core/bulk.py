@@ -32,12 +32,16 @@ def prepared(model: type[models.Model], name: str, value: Any) -> Any:
     return model._meta.get_field(name).get_db_prep_save(value, connection)  # type: ignore[union-attr]
 
 
+def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
+    """The quoted columns of the model's *fields* (attnames)."""
+    column_of = {field.attname: str(field.column) for field in model._meta.concrete_fields}
+    return [connection.ops.quote_name(column_of[name]) for name in fields]
+
+
 def _target(model: type[models.Model], fields: Sequence[str]) -> str:
     """`table (column, …)` of the model's *fields* (attnames), quoted."""
-    quote = connection.ops.quote_name
-    column_of = {field.attname: str(field.column) for field in model._meta.concrete_fields}
-    columns = ", ".join(quote(column_of[name]) for name in fields)
-    return f"{quote(model._meta.db_table)} ({columns})"
+    columns = ", ".join(_columns(model, fields))
+    return f"{connection.ops.quote_name(model._meta.db_table)} ({columns})"
 
 
 def insert_sql(model: type[models.Model], fields: Sequence[str], rows: int = 1) -> str:
@@ -139,8 +143,7 @@ def update(
     One UPDATE run many times: bulk_update()'s CASE over every id costs its compiler and the
     database more the more rows it has."""
     quote = connection.ops.quote_name
-    column_of = {field.attname: str(field.column) for field in model._meta.concrete_fields}
-    sets = ", ".join(f"{quote(column_of[name])} = %s" for name in fields)
+    sets = ", ".join(f"{column} = %s" for column in _columns(model, fields))
     pk = quote(str(model._meta.pk.column))
     executemany(f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {pk} = %s", rows)  # noqa: S608
 

@@ -115,7 +115,7 @@ def touch_clocks_refresh(
         contact.touch_due_at = contact.compute_touch_due_at()
         after = [getattr(contact, name) for name in clocks]
         if after != before:
-            values = (bulk.prepared(Contact, name, getattr(contact, name)) for name in clocks)
+            values = (bulk.prepared(Contact, n, v) for n, v in zip(clocks, after, strict=True))
             changed.append((*values, contact.pk))
     bulk.update(Contact, clocks, changed)
     rapport_refresh(workspace, ids, now)

@@ -1,7 +1,6 @@
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from goodwill.core.bench import (
     OperationResult,
     Result,
     Scenario,
+    free_port,
     operations,
     run_operation,
     run_scenario,
@@ -88,14 +88,14 @@ class Command(GoodwillCommand):
         for operation in work:
             done.append(run_operation(operation, workspace))
             self.stdout.write(_operation_line(done[-1]))
-        self._write(options["output"], workspace, context, results, done, memory)
+        self._write(options["output"], workspace, results, done, memory)
 
     def _requests(
         self, workspace: Workspace, chosen: list[Scenario], options: dict[str, Any]
     ) -> tuple[list[Result], float | None]:
         """Each scenario's requests through the production server; its worker's memory after."""
         session, token = _sign_in(workspace)
-        port = _free_port()
+        port = free_port()
         server = _start_server(port)
         try:
             client = Client(port, session=session.session_key or "", token=token[1])
@@ -122,7 +122,6 @@ class Command(GoodwillCommand):
         self,
         output: str,
         workspace: Workspace,
-        context: BenchContext,
         results: list[Result],
         done: list[OperationResult],
         memory: float | None,
@@ -178,12 +177,6 @@ def _sign_in(workspace: Workspace) -> tuple[SessionStore, Any]:
     session.create()
     token = accounts.token_create(workspace=workspace, user=user, name="goodwill bench")
     return session, token
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _start_server(port: int) -> subprocess.Popen[bytes]:
