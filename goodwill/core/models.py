@@ -59,3 +59,21 @@ class AuditEvent(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type} {self.object_id}"
+
+
+class RateLimitHit(models.Model):
+    """One counted attempt at a throttled action (a password reset, a public form).
+
+    Not workspace data: it is counted before anyone is known. Rows older than the longest window
+    are deleted by the `rate-limit-cleanup` sweep.
+    """
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "created_at"], name="core_ratelimit_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -9,7 +9,8 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from goodwill.accounts.models import LoginFailure
-from goodwill.core.models import WorkerHeartbeat
+from goodwill.core import ratelimit
+from goodwill.core.models import RateLimitHit, WorkerHeartbeat
 from goodwill.core.worker import sweep, workers_alive
 
 KEEP_FINISHED_JOBS = timedelta(days=30)
@@ -29,6 +30,7 @@ def prune_finished_jobs(now: datetime) -> int:
 def prune_housekeeping(now: datetime) -> None:
     window = timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     LoginFailure.objects.filter(created_at__lt=now - window).delete()
+    RateLimitHit.objects.filter(created_at__lt=now - ratelimit.KEEP).delete()
     WorkerHeartbeat.objects.filter(last_seen_at__lt=now - KEEP_STOPPED_HEARTBEATS).delete()
     # Sessions live in the database; expired ones are never read again, only kept.
     Session.objects.filter(expire_date__lt=now).delete()
