@@ -19,6 +19,7 @@ from ninja.security import HttpBearer
 
 from goodwill.accounts import services
 from goodwill.accounts.models import ApiToken, Membership, User, Workspace
+from goodwill.core import acting
 from goodwill.core.paging import count_up_to
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -33,6 +34,7 @@ class TokenAuth(HttpBearer):
             return None
         if api_token.read_only and request.method not in SAFE_METHODS:
             raise HttpError(403, "This token is read-only.")
+        acting.become(api_token.user_id, "api")
         return api_token
 
 

@@ -10,6 +10,7 @@ from goodwill.care.api import router as care_router
 from goodwill.care.insight_api import router as care_insight_router
 from goodwill.clients.api import router as clients_router
 from goodwill.clients.fit_api import router as fit_router
+from goodwill.core.audit_api import router as audit_router
 from goodwill.events.api import router as events_router
 from goodwill.messaging.api import router as messaging_router
 from goodwill.people.api import router as people_router
@@ -30,5 +31,6 @@ api.add_router("/", agreements_router)
 api.add_router("/", agreements_breach_router)
 api.add_router("/", agreements_health_router)
 api.add_router("/", events_router)
+api.add_router("/", audit_router)
 
 __all__ = ["api"]

@@ -52,6 +52,8 @@ CHUNK_SIZE = 2000
 # Workspace-owned models a backup leaves out, and why (docs/backup.md repeats this list).
 LEFT_OUT: dict[str, str] = {
     "accounts.apitoken": "a secret of one member on one installation; members make new tokens",
+    "accounts.invitation": "a secret link for one person to join this installation's workspace; "
+    "invite them again",
     "agenda.calendarfeed": "a secret address; members make a new one on the Calendar tab",
     "care.clientlink": "a secret address derived from the record's id and the installation's "
     "secret key; make a contact's client page again to send them a new link",

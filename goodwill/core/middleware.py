@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from goodwill.core import acting
+
 logger = logging.getLogger("goodwill.request")
 
 
@@ -33,3 +35,24 @@ class RequestLogMiddleware:
             },
         )
         return response
+
+
+class ActingMiddleware:
+    """Names who acts for the audit trail (goodwill.core.acting): the signed-in member on pages,
+    nobody yet on the API and CardDAV (their token names its user), and "public" for a visitor
+    on a page anyone may use, such as a case form."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/static/"):
+            return self.get_response(request)
+        if request.path.startswith(("/api/", "/dav/", "/.well-known/")):
+            user_id, via = None, "api"
+        elif request.user.is_authenticated:
+            user_id, via = request.user.pk, "web"
+        else:
+            user_id, via = None, "public"
+        with acting.acting(user_id, via):
+            return self.get_response(request)

@@ -49,13 +49,26 @@ class AuditEvent(WorkspaceOwned):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # How the actor reached Goodwill: web, api, cli, or public (a page anyone may use).
+    via = models.CharField(max_length=10, blank=True)
     action = models.CharField(max_length=40)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["workspace", "-created_at"], name="core_audit_ws_time")]
+        indexes = [
+            models.Index(fields=["workspace", "-created_at"], name="core_audit_ws_time"),
+            # The audit page's filters: one record's history, one member's, one kind of action.
+            models.Index(
+                fields=["workspace", "object_type", "object_id", "-created_at"],
+                name="core_audit_ws_object",
+            ),
+            models.Index(fields=["workspace", "actor", "-created_at"], name="core_audit_ws_actor"),
+            models.Index(
+                fields=["workspace", "action", "-created_at"], name="core_audit_ws_action"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type} {self.object_id}"

@@ -12,6 +12,8 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.http import Http404
 
+from goodwill.core import acting
+
 if TYPE_CHECKING:
     from goodwill.accounts.models import Workspace
 
@@ -23,6 +25,25 @@ class WorkspaceOwned(models.Model):
 
     class Meta:
         abstract = True
+
+    # Saving or deleting one record through the model (not a bulk query) while a person acts
+    # writes the audit trail; see goodwill.core.audit for what is left out and why.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if acting.current() is not None:
+            from goodwill.core import audit
+
+            audit.record_write(self, "create" if adding else "change", self.pk)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        pk = self.pk
+        result = super().delete(*args, **kwargs)
+        if acting.current() is not None:
+            from goodwill.core import audit
+
+            audit.record_write(self, "delete", pk)
+        return result
 
 
 def scoped[M: models.Model](model: type[M], workspace: "Workspace") -> models.QuerySet[M]:

@@ -36,6 +36,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from goodwill.accounts import services
 from goodwill.accounts.models import ApiToken, Membership, Workspace
+from goodwill.core import acting
 from goodwill.core.scoping import scoped
 from goodwill.dav import books
 from goodwill.dav.protocol import (
@@ -138,6 +139,7 @@ def account_of(request: HttpRequest) -> Account | None:
     if token is None or (email is not None and email.strip().lower() != token.user.email.lower()):
         return None
     membership = Membership.objects.get(workspace=token.workspace_id, user=token.user_id)
+    acting.become(token.user_id, "dav")
     return Account(token, membership.is_owner)
 
 
