@@ -14,7 +14,7 @@ TEST_ENV := TIME_ZONE=America/Chicago DJANGO_SETTINGS_MODULE=goodwill.settings
 BENCH_CONTACTS ?= 10000
 BENCH_ENV := GOODWILL_DATA_DIR=$(or $(GOODWILL_DATA_DIR),data/bench)
 
-.PHONY: run test install lint test-sqlite test-postgres test-browser browser bench clean
+.PHONY: run test install lint test-sqlite test-postgres test-browser browser pg-client bench clean
 
 run: $(STAMP)
 	$(BIN)/goodwill migrate --no-input -v 0
@@ -51,7 +51,7 @@ test-sqlite: $(STAMP)
 	@echo "== Tests on SQLite"
 	$(TEST_ENV) DATABASE_URL= $(BIN)/pytest -m "not browser" -q
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) pg-client
 	@echo "== Tests on PostgreSQL ($(TEST_POSTGRES_URL))"
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect('$(TEST_POSTGRES_URL)', connect_timeout=5).close()" 2>/dev/null; then \
 		$(TEST_ENV) DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/pytest -m "not browser" -q; \
@@ -70,6 +70,13 @@ browser:
 	@if ! command -v chromium >/dev/null 2>&1 && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# PostgreSQL's client tools (pg_dump, pg_restore, psql) for `goodwill backup` on PostgreSQL.
+pg-client:
+	@if ! command -v pg_dump >/dev/null 2>&1 && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's postgresql-client for the backup tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null; \
 	fi
 
 clean:
