@@ -1,6 +1,6 @@
 """Cases in the app: the list, opening one for a contact, a case with its replies and notes."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -29,6 +29,7 @@ from goodwill.care.forms import (
 from goodwill.care.models import OPEN_STATUSES, Case, CaseEntry, EntryKind, Holiday, Status
 from goodwill.clients.models import Purchase
 from goodwill.core.paging import window
+from goodwill.core.ratelimit import limit_posts
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people.models import Contact
 
@@ -286,6 +287,13 @@ def _request(data: dict[str, Any]) -> dict[str, str]:
     return {**{name: data[name] for name in fields}, "honeypot": data["website"]}
 
 
+# Posts from one address to the public pages in an hour: enough for an office sharing one
+# address, too few to flood a workspace with cases; the lost-link form sends e-mail, so fewer.
+PUBLIC_POSTS = 30
+LOST_LINK_POSTS = 10
+
+
+@limit_posts("public-form", limit=PUBLIC_POSTS, window=timedelta(hours=1))
 def public_form(request: HttpRequest, slug: str) -> HttpResponse:
     """A customer files a complaint, a return, a change request or a question (no account)."""
     workspace = get_object_or_404(Workspace, slug=slug)
@@ -315,6 +323,7 @@ def _number(value: str) -> int:
     return int(value) if value.isdigit() else 0
 
 
+@limit_posts("public-status", limit=PUBLIC_POSTS, window=timedelta(hours=1))
 def status_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The case as its customer sees it: status in plain words and the replies to them; never
     the internal notes. Without the right token there is nothing to see. The customer can write
@@ -359,6 +368,7 @@ def status_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     return render(request, "care/status_page.html", context, status=status)
 
 
+@limit_posts("public-client", limit=PUBLIC_POSTS, window=timedelta(hours=1))
 def client_page(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """A contact's own page: their cases (each linking to its status page), when the workspace
     is reachable, and a form for a new request. Without the right token there is nothing."""
@@ -448,6 +458,7 @@ def client_link_manage(request: WorkspaceRequest, pk: int) -> HttpResponse:
     return render(request, "care/client_link.html", context)
 
 
+@limit_posts("public-lost-link", limit=LOST_LINK_POSTS, window=timedelta(hours=1))
 def lost_link(request: HttpRequest, slug: str) -> HttpResponse:
     """E-mails fresh links to the cases of an address; shows the same answer whatever it is."""
     workspace = get_object_or_404(Workspace, slug=slug)

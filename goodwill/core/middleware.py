@@ -2,7 +2,9 @@ import logging
 import time
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
 from goodwill.core import acting
 
@@ -56,3 +58,30 @@ class ActingMiddleware:
             user_id, via = None, "public"
         with acting.acting(user_id, via):
             return self.get_response(request)
+
+
+class UploadLimitMiddleware:
+    """Refuses a request body over UPLOAD_MAX_BYTES (413) before any of it is read, and over
+    PUBLIC_UPLOAD_MAX_BYTES from someone not signed in to a page (public forms take no files).
+
+    Django keeps uploaded files on disk as they arrive, so without this one request could fill
+    the disk; bodies sent without a length are not read by Django at all.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.UPLOAD_MAX_BYTES
+        if not request.path.startswith(("/api/", "/dav/")) and not request.user.is_authenticated:
+            limit = settings.PUBLIC_UPLOAD_MAX_BYTES
+        if length <= limit:
+            return self.get_response(request)
+        detail = f"The upload is larger than {limit / 1e6:,.0f} MB, the most this server accepts."
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": detail}, status=413)
+        return render(request, "413.html", {"reason": detail}, status=413)

@@ -6,10 +6,15 @@ as the sign-in throttle in accounts.services.login_attempt).
 """
 
 import hashlib
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
+from typing import Concatenate
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.utils import timezone
 
 from goodwill.core.models import RateLimitHit
@@ -46,3 +51,29 @@ def too_many(scope: str, key: str, *, limit: int, window: timedelta) -> bool:
 def forget(scope: str, key: str) -> None:
     """Clear *key*'s attempts at *scope*, e.g. after it succeeded."""
     RateLimitHit.objects.filter(scope=scope, key=_digest(key)).delete()
+
+
+type View[**P] = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
+
+
+def limit_posts[**P](scope: str, *, limit: int, window: timedelta) -> Callable[[View[P]], View[P]]:
+    """Refuse a client's POSTs to a public page past *limit* per *window* (429, nothing done).
+
+    By address, since a public page knows no one: generous enough for an office behind one
+    address, tight enough that a script cannot flood the workspace or send mail in bulk.
+    """
+
+    def decorate(view: View[P]) -> View[P]:
+        @wraps(view)
+        def limited(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
+            if request.method == "POST" and too_many(
+                scope, client_ip(request), limit=limit, window=window
+            ):
+                minutes = int(window.total_seconds() // 60)
+                reason = f"Too many tries from your address; try again in {minutes} minutes."
+                return render(request, "429.html", {"reason": reason}, status=429)
+            return view(request, *args, **kwargs)
+
+        return limited
+
+    return decorate
