@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "goodwill.accounts"
     label = "accounts"
     verbose_name = "Accounts and workspaces"
+
+    def ready(self) -> None:
+        from goodwill.accounts import receivers  # noqa: F401  (connects the sign-in receivers)

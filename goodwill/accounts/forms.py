@@ -115,3 +115,45 @@ class TokenCreateForm(forms.Form):
 
 class AccountForm(forms.Form):
     name = forms.CharField(label="Your name", max_length=150, required=False)
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="E-mail address to invite")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.ASSISTANT)
+
+
+class InvitationSignupForm(forms.Form):
+    """A new account for the invited address (the address itself comes from the invitation)."""
+
+    name = forms.CharField(label="Your name", max_length=150)
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters, not a common password.",
+    )
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "one-time-code", "inputmode": "text"}
+        ),
+        help_text="The 6 digits your authenticator app shows, or one of your recovery codes.",
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

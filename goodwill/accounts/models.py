@@ -210,3 +210,116 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} from {self.ip_address} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+INVITATION_PREFIX = "gwi_"
+
+
+class Invitation(WorkspaceOwned):
+    """An e-mailed offer to join a workspace with a role: single use, expiring, revocable.
+
+    Like an API token, only the SHA-256 of the link's secret is stored; the secret is made when
+    the e-mail is sent, so it never sits in the database or the job queue.
+    """
+
+    email = models.EmailField("e-mail address")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ASSISTANT)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.workspace_id} ({self.role})"
+
+    @staticmethod
+    def generate() -> str:
+        return INVITATION_PREFIX + secrets.token_urlsafe(32)
+
+    @property
+    def state(self) -> str:
+        """pending, accepted, revoked or expired: what the members page and the link say."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+
+class UserSession(models.Model):
+    """One signed-in browser of a user, shown on the account page so it can be signed out.
+
+    The key is the Django session's own key (the session table stores it as is too); deleting
+    that session signs the browser out on its next request.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} from {self.ip_address} since {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def device(self) -> str:
+        return describe_user_agent(self.user_agent)
+
+
+# Order matters: Edge and Opera also say Chrome, Chrome also says Safari, Android says Linux.
+_BROWSERS = (("Edg", "Edge"), ("OPR", "Opera"), ("Firefox", "Firefox"), ("Chrome", "Chrome"),
+             ("Safari", "Safari"), ("curl", "curl"))  # fmt: skip
+_SYSTEMS = (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Windows", "Windows"),
+            ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))  # fmt: skip
+
+
+def describe_user_agent(user_agent: str) -> str:
+    """ "Firefox on Linux" from a User-Agent header: enough to recognise one's own devices."""
+    browser = next((name for mark, name in _BROWSERS if mark in user_agent), "")
+    system = next((name for mark, name in _SYSTEMS if mark in user_agent), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system or (user_agent[:40] or "Unknown device")
+
+
+class TwoFactor(models.Model):
+    """A user's TOTP secret (RFC 6238). Sign-in asks for a code only once it is confirmed."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last 30-second step a code was accepted for: the same code cannot be used twice.
+    last_used_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"two-factor for {self.user}"
+
+    @property
+    def is_on(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class RecoveryCode(models.Model):
+    """A one-time code to sign in without the authenticator app; only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user}"

@@ -20,6 +20,10 @@ class Acting:
     via: str  # "web", "api", "cli" or "public" (a page anyone may use, such as a case form)
     # (action, model label, id) already in the trail, so one request records each change once.
     recorded: set[tuple[str, str, str]] = field(default_factory=set)
+    # Records with a named action (merge, erase, invite…) in this request, and the first
+    # automatic event (create, change, delete) of each record, which a named action replaces.
+    named: set[tuple[str, str]] = field(default_factory=set)
+    automatic: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 _current: ContextVar[Acting | None] = ContextVar("goodwill_acting", default=None)

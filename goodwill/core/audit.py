@@ -51,27 +51,23 @@ ACTIONS: dict[str, str] = {
     "import-undo": "undid the import",
     "backup": "downloaded a backup of",
     "restore": "restored a backup into",
+    "invite": "sent an invitation",
+    "invite-accept": "accepted the invitation",
+    "invite-revoke": "withdrew the invitation",
+    "member-remove": "removed the member",
 }
+# What WorkspaceOwned records by itself; a named action above says more and replaces them.
+AUTOMATIC = frozenset({"create", "change", "delete"})
 
 
 def _write(
     workspace_id: int, *, actor_id: int | None, via: str, action: str, label: str, pk: object
 ) -> AuditEvent | None:
     state = acting.current()
-    key = (action, label, str(pk))
-    if state is not None:
-        # One request that saves a record three times changed it once; a record created in
-        # this request was not also "changed", and an erased one was not also "deleted".
-        created = ("create", label, str(pk)) in state.recorded
-        erased = ("erase", label, str(pk)) in state.recorded
-        if (
-            key in state.recorded
-            or (action == "change" and created)
-            or (action == "delete" and erased)
-        ):
-            return None
-        state.recorded.add(key)
-    return AuditEvent.objects.create(
+    record = (label, str(pk))
+    if state is not None and _already_said(state, action, record):
+        return None
+    event = AuditEvent.objects.create(
         workspace_id=workspace_id,
         actor_id=actor_id,
         via=via,
@@ -79,6 +75,31 @@ def _write(
         object_type=label,
         object_id=str(pk),
     )
+    if state is not None:
+        state.recorded.add((action, *record))
+        if action in AUTOMATIC:
+            state.automatic.setdefault(record, event.pk)
+    return event
+
+
+def _already_said(state: acting.Acting, action: str, record: tuple[str, str]) -> bool:
+    """Whether this request's trail already says *action* on *record*, or says it better.
+
+    One request that saves a record three times changed it once; a record created in it was
+    not also "changed"; an invitation sent was not also "created", nor an erased person also
+    "deleted": the named action replaces the automatic ones, before or after them.
+    """
+    if (action, *record) in state.recorded:
+        return True
+    if action in AUTOMATIC:
+        return record in state.named or (
+            action == "change" and ("create", *record) in state.recorded
+        )
+    state.named.add(record)
+    automatic = state.automatic.pop(record, None)
+    if automatic is not None:
+        AuditEvent.objects.filter(pk=automatic).delete()
+    return False
 
 
 def audit_record(

@@ -16,7 +16,7 @@ router = Router(tags=["audit"])
 
 ActionName = Literal[
     "create", "change", "delete", "merge", "erase", "export", "import", "import-undo", "backup",
-    "restore",
+    "restore", "invite", "invite-accept", "invite-revoke", "member-remove",
 ]  # fmt: skip
 assert set(ActionName.__args__) == set(ACTIONS)  # type: ignore[attr-defined]
 

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db.models import ForeignKey
@@ -15,7 +16,7 @@ from goodwill.accounts.models import Membership, Workspace
 from goodwill.core.audit import ACTIONS, AuditFilters, audit_events
 from goodwill.core.models import AuditEvent
 from goodwill.core.paging import window
-from goodwill.core.scoping import scoped
+from goodwill.core.scoping import WorkspaceOwned, scoped
 
 PAGE_SIZE = 50
 
@@ -67,16 +68,18 @@ def _links(workspace: Workspace, events: list[AuditEvent]) -> dict[tuple[str, st
     links: dict[tuple[str, str], str] = {}
     for label, pks in ids.items():
         try:
-            model = apps.get_model(label)
+            # Any: which model, and so which fields, is known only at run time.
+            model: Any = apps.get_model(label)
         except (LookupError, ValueError):
             continue
+        if not issubclass(model, WorkspaceOwned):
+            continue  # the workspace itself (exported, backed up): the page it is on
         rows = scoped(model, workspace).filter(pk__in=pks)
         if label in PAGES:
             for pk in rows.values_list("pk", flat=True):
                 links[(label, str(pk))] = _url(PAGES[label], pk)
             continue
-        contact = model._meta.get_field("contact") if _has_contact(model) else None
-        if contact is None:
+        if not _has_contact(model):
             continue
         for pk, contact_id in rows.values_list("pk", "contact_id"):
             if contact_id is not None:
@@ -84,8 +87,8 @@ def _links(workspace: Workspace, events: list[AuditEvent]) -> dict[tuple[str, st
     return links
 
 
-def _has_contact(model: type) -> bool:
-    fields = {f.name: f for f in model._meta.get_fields()}  # type: ignore[attr-defined]
+def _has_contact(model: Any) -> bool:
+    fields = {f.name: f for f in model._meta.get_fields()}
     return isinstance(fields.get("contact"), ForeignKey)
 
 

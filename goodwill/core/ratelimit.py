@@ -6,6 +6,7 @@ as the sign-in throttle in accounts.services.login_attempt).
 """
 
 import hashlib
+import ipaddress
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
@@ -23,13 +24,19 @@ from goodwill.core.models import RateLimitHit
 KEEP = timedelta(days=1)
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The client's address; behind a proxy (SECURE_PROXY) the last X-Forwarded-For hop."""
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address, or None if it is not one; behind the trusted proxy
+    (SECURE_PROXY), the one the proxy appended last to X-Forwarded-For, which a client cannot
+    forge (the ones before it, it can)."""
+    address = request.META.get("REMOTE_ADDR", "")
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[-1].strip()[:64]
-    return str(request.META.get("REMOTE_ADDR") or "unknown")[:64]
+            address = forwarded.split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def _digest(key: str) -> str:
@@ -67,7 +74,7 @@ def limit_posts[**P](scope: str, *, limit: int, window: timedelta) -> Callable[[
         @wraps(view)
         def limited(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
             if request.method == "POST" and too_many(
-                scope, client_ip(request), limit=limit, window=window
+                scope, client_ip(request) or "unknown", limit=limit, window=window
             ):
                 minutes = int(window.total_seconds() // 60)
                 reason = f"Too many tries from your address; try again in {minutes} minutes."

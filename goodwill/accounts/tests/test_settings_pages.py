@@ -105,6 +105,29 @@ class MemberTests(GoodwillTestCase):
         assert token_authenticate(self.assistant_token) is None
         assert self.api("GET", "me", token=self.assistant_token).status_code == 401
 
+    def test_a_removed_assistant_loses_their_token_and_open_session_on_the_next_request(self):
+        from django.test import Client
+
+        from goodwill.core.models import AuditEvent
+        from goodwill.people.services import contact_create
+
+        contact = contact_create(
+            self.workspace, actor=self.owner, kind="client", first_name="Lia", last_name="Ruiz"
+        )
+        assistant = Client()
+        assistant.force_login(self.assistant)
+        assert assistant.get(f"/people/{contact.pk}/").status_code == 200
+        assert self.api("GET", "me", token=self.assistant_token).status_code == 200
+        self.login(self.owner)
+        membership = self.membership(self.assistant)
+        self.client.post(f"/settings/members/{membership.pk}/remove/")
+        assert self.api("GET", "me", token=self.assistant_token).status_code == 401
+        page = assistant.get(f"/people/{contact.pk}/")
+        self.assertRedirects(page, "/workspaces/new/", fetch_redirect_response=False)
+        self.assertNotContains(assistant.get("/workspaces/new/"), "Ortiz Consulting")
+        event = AuditEvent.objects.get(action="member-remove")
+        assert (event.actor, event.object_id) == (self.owner, str(membership.pk))
+
     def test_the_last_owner_cannot_be_removed(self):
         from django.core.exceptions import ValidationError
 

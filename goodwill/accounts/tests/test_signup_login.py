@@ -191,3 +191,11 @@ class AccountWithoutWorkspaceTests(GoodwillTestCase):
         self.login(loner)
         self.assertContains(self.client.get("/accounts/me/"), "Change password")
         assert self.client.post("/accounts/me/test-email/").status_code == 302
+
+
+class SignupRateLimitTests(GoodwillTestCase):
+    def test_one_address_cannot_flood_the_sign_up_page(self):
+        statuses = {self.client.post("/accounts/signup/", {}).status_code for _ in range(20)}
+        assert 429 not in statuses
+        response = self.client.post("/accounts/signup/", {})
+        assert response.status_code == 429

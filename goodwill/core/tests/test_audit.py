@@ -94,6 +94,24 @@ class AuditPageTests(GoodwillTestCase):
         self.assertNotContains(page, f'href="/people/{theirs}/"')
         self.assertContains(page, "Dan Ortiz")
 
+    def test_actions_on_the_workspace_itself_are_listed(self):
+        self.login(self.owner)
+        assert self.client.get("/settings/backup/download").status_code == 200
+        page = self.client.get("/settings/audit/")
+        self.assertContains(page, "<td>downloaded a backup of</td>")
+        self.assertContains(page, f"Workspace #{self.workspace.pk}")
+
+    def test_a_named_action_replaces_the_automatic_event_of_its_record(self):
+        from goodwill.core.audit import audit_record
+
+        contact = Contact.objects.filter(workspace=self.workspace).first()
+        AuditEvent.objects.all().delete()
+        with acting.acting(self.owner.pk, "web"):
+            contact.save()
+            audit_record(self.workspace, actor=self.owner, action="merge", obj=contact)
+            contact.save()
+        assert trail(self.workspace) == [("merge", "people.contact", "dan@ortiz.example", "web")]
+
     def test_assistants_may_not_read_the_trail(self):
         self.login(self.assistant)
         assert self.client.get("/settings/audit/").status_code == 403

@@ -13,7 +13,7 @@ from goodwill.touchpoints.models import Interaction
 OUR_COMMANDS = [
     "import",
     "serve", "worker", "demo", "createuser", "token", "seed", "bench", "smtpd", "export",
-    "restore", "backup",
+    "restore", "backup", "twofactor",
 ]  # fmt: skip
 
 

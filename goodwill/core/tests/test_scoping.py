@@ -14,8 +14,12 @@ NOT_WORKSPACE_DATA = {
     "accounts.User",
     "accounts.Workspace",
     "accounts.LoginFailure",
+    "accounts.UserSession",
+    "accounts.TwoFactor",
+    "accounts.RecoveryCode",
     "core.WorkerHeartbeat",
     "core.SweepState",
+    "core.RateLimitHit",
 }
 
 
