@@ -4,8 +4,8 @@ Every minute the worker's `digests` sweep (1) opens an outbox row for each membe
 come today in their time zone — a unique (workspace, user, local day) row, so several workers
 open it once — and (2) sends the open rows: each is claimed with a conditional UPDATE (pending,
 or sending with an expired lease), sent, then marked sent. A worker killed after claiming leaves
-the row to be claimed again when the lease ends; nothing is lost and nothing sent twice unless
-it dies in the instant between the server accepting the mail and the row being marked.
+the row to be claimed again when the lease ends, so nothing is lost; one killed while handing it
+to the mail server (the server may have taken it, or not) leaves it failed, never sent twice.
 
 A worker that was down at the hour sends the day's digest when it comes back, marked late; the
 next day's hour starts a new day (a digest of yesterday's agenda helps nobody). A day with
@@ -161,8 +161,18 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+# A digest `sending` with `sent_at` set was being handed to the mail server (sent_at is written
+# just before, and cleared on every other way out). If its worker died there, the server may
+# have taken it or not; sending it again could send it twice, so it fails instead.
+INTERRUPTED = (
+    "The worker stopped while handing this digest to the mail server; it may not have gone out."
+)
+
+
 def _claimable(now: datetime) -> Q:
-    return Q(state=DigestState.PENDING) | Q(state=DigestState.SENDING, claimed_at__lt=now - LEASE)
+    # A worker that died after claiming but before handing it over sent nothing: send it.
+    abandoned = Q(state=DigestState.SENDING, claimed_at__lt=now - LEASE, sent_at=None)
+    return Q(state=DigestState.PENDING) | abandoned
 
 
 def _claim(digest_id: int, now: datetime, worker: str) -> bool:
@@ -170,10 +180,22 @@ def _claim(digest_id: int, now: datetime, worker: str) -> bool:
         Digest.objects.filter(pk=digest_id)
         .filter(_claimable(now))
         .update(
-            state=DigestState.SENDING, claimed_at=now, claimed_by=worker, attempts=F("attempts") + 1
+            state=DigestState.SENDING,
+            claimed_at=now,
+            claimed_by=worker,
+            sent_at=None,
+            attempts=F("attempts") + 1,
         )
     )
     return claimed == 1
+
+
+def digests_fail_interrupted(now: datetime) -> int:
+    """Fail the digests whose worker died while handing them to the mail server."""
+    interrupted = Digest.objects.filter(
+        state=DigestState.SENDING, claimed_at__lt=now - LEASE
+    ).exclude(sent_at=None)
+    return interrupted.update(state=DigestState.FAILED, sent_at=None, error=INTERRUPTED)
 
 
 def _mark(digest_id: int, worker: str, **changes: object) -> None:
@@ -278,6 +300,7 @@ def digests_send(now: datetime | None = None, *, budget: timedelta = SEND_BUDGET
     worker = worker_name()
     agendas: dict[tuple[int, date], Rendered] = {}
     sent, last_id = 0, 0
+    digests_fail_interrupted(now)
     mailer = mailers.default
     # One SMTP connection for the run; if it cannot open, each send tries again and its digest
     # records the failure.
@@ -335,11 +358,13 @@ def _send_one(
         _mark(digest.pk, worker, state=DigestState.SKIPPED, items=0)
         return 0
     try:
-        mailer.send_messages([_message(digest, rendered)])
+        message = _message(digest, rendered)
+        _mark(digest.pk, worker, sent_at=timezone.now())
+        mailer.send_messages([message])
     except (OSError, ValueError) as error:  # the SMTP server refused or was unreachable
         failed = digest.attempts + 1 >= MAX_ATTEMPTS
         state = DigestState.FAILED if failed else DigestState.PENDING
-        _mark(digest.pk, worker, state=state, error=str(error)[:2000])
+        _mark(digest.pk, worker, state=state, sent_at=None, error=str(error)[:2000])
         return 0
     _mark(digest.pk, worker, state=DigestState.SENT, sent_at=timezone.now(), items=count)
     return 1

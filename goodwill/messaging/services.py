@@ -4,7 +4,9 @@ Sending: `message_queue` stores the message (a second post of the same compose f
 first), and the worker's `message_send` claims it with a conditional update, sends it over SMTP,
 and logs it as an interaction on the contact's timeline (a thank-you settles what was owed).
 A temporary failure is retried with growing pauses; a permanent one marks it failed for the user
-to see. "Copy" and "open in my mail app" log the message at once (`message_log_own`).
+to see. A worker killed after claiming it sends it once the lease is over; one killed while
+handing it to the mail server fails it, saying it may have gone out (never sent twice). "Copy"
+and "open in my mail app" log the message at once (`message_log_own`).
 """
 
 import smtplib
@@ -186,18 +188,40 @@ def message_log_own(
     return message, new
 
 
+# A message `sending` with `sent_at` set was being handed to the mail server (sent_at is written
+# just before the SMTP exchange, and cleared on every other way out). If its worker died there,
+# the server may have taken it, or not; nobody can tell. Sending it again could send it twice,
+# so it fails instead, saying so: at most once, and visible.
+INTERRUPTED = (
+    "The worker stopped while handing this message to the mail server, so it may or may not "
+    "have gone out. Check with the recipient before trying it again."
+)
+
+
 def _claimable(now: datetime) -> Q:
     waiting = Q(state=MessageState.QUEUED, next_attempt_at__lte=now)
-    return waiting | Q(state=MessageState.SENDING, claimed_at__lt=now - LEASE)
+    # A worker that died after claiming but before handing it over sent nothing: send it.
+    abandoned = Q(state=MessageState.SENDING, claimed_at__lt=now - LEASE, sent_at=None)
+    return waiting | abandoned
 
 
 def _claim(message_id: int, now: datetime) -> bool:
     claimed = (
         OutgoingMessage.objects.filter(pk=message_id)
         .filter(_claimable(now))
-        .update(state=MessageState.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        .update(
+            state=MessageState.SENDING, claimed_at=now, sent_at=None, attempts=F("attempts") + 1
+        )
     )
     return claimed == 1
+
+
+def messages_fail_interrupted(now: datetime) -> int:
+    """Fail the messages whose worker died while handing them to the mail server."""
+    interrupted = OutgoingMessage.objects.filter(
+        state=MessageState.SENDING, claimed_at__lt=now - LEASE
+    ).exclude(sent_at=None)
+    return interrupted.update(state=MessageState.FAILED, sent_at=None, last_error=INTERRUPTED)
 
 
 AUTOMATIC_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
@@ -228,22 +252,28 @@ def message_send(message_id: int, now: datetime | None = None) -> bool:
         # out-of-office or autoresponder does not answer it (RFC 3834, and Exchange's own).
         headers=AUTOMATIC_HEADERS if message.created_by_id is None else None,
     )
+    OutgoingMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now())
     try:
         mailers.default.send_messages([email])
     except (OSError, smtplib.SMTPException) as error:
         _failed(message, error, now)
         return False
-    # Marked sent before anything else can fail, so a restart never sends it again.
-    OutgoingMessage.objects.filter(pk=message.pk).update(
-        state=MessageState.SENT, sent_at=timezone.now(), last_error=""
-    )
     try:
+        # Marked sent and logged together: a worker killed now leaves neither, and the message
+        # fails as interrupted instead of being sent again.
         with transaction.atomic():
+            _sent(message.pk)
             _log(message)
             message.save(update_fields=["interaction_id"])
     except ValidationError as error:  # e.g. the contact was erased meanwhile
-        OutgoingMessage.objects.filter(pk=message.pk).update(last_error=str(error)[:2000])
+        _sent(message.pk, error=str(error)[:2000])
     return True
+
+
+def _sent(message_id: int, *, error: str = "") -> None:
+    OutgoingMessage.objects.filter(pk=message_id).update(
+        state=MessageState.SENT, sent_at=timezone.now(), last_error=error
+    )
 
 
 def _failed(message: OutgoingMessage, error: Exception, now: datetime) -> None:
@@ -254,12 +284,14 @@ def _failed(message: OutgoingMessage, error: Exception, now: datetime) -> None:
         message.state = MessageState.QUEUED
         message.next_attempt_at = now + BACKOFF[attempts - 1]
     message.last_error = str(error)[:2000]
-    message.save(update_fields=["state", "next_attempt_at", "last_error"])
+    message.sent_at = None  # the server refused it or was never reached: nothing went out
+    message.save(update_fields=["state", "next_attempt_at", "last_error", "sent_at"])
 
 
 def messages_send_due(now: datetime | None = None, *, limit: int = 200) -> int:
     """Send every message whose time has come (the worker's sweep); returns how many went."""
     now = now or timezone.now()
+    messages_fail_interrupted(now)
     due = OutgoingMessage.objects.filter(_claimable(now)).order_by("next_attempt_at", "id")
     return sum(message_send(pk, now) for pk in list(due.values_list("pk", flat=True)[:limit]))
 

@@ -153,9 +153,9 @@ class DeliveryTests(GoodwillTestCase):
         return message
 
     def test_a_temporary_failure_is_retried_later_a_permanent_one_fails(self):
-        from django.conf import settings
-
-        settings.MAILERS = {"default": parse_email_url(f"smtp://127.0.0.1:{free_port()}")}
+        nobody = {"default": parse_email_url(f"smtp://127.0.0.1:{free_port()}")}
+        # Scoped to this test: a MAILERS left pointing at a closed port fails later tests.
+        self.enterContext(self.settings(MAILERS=nobody))
         message = self.queue()
         assert not services.message_send(message.pk)
         message.refresh_from_db()
@@ -221,13 +221,14 @@ class Refusing:
 class PermanentFailureTests(GoodwillTestCase):
     def test_a_permanent_refusal_fails_at_once_and_shows(self):
         from aiosmtpd.controller import Controller
-        from django.conf import settings
 
         port = free_port()
         controller = Controller(Refusing(), hostname="127.0.0.1", port=port)
         controller.start()
+        self.enterContext(
+            self.settings(MAILERS={"default": parse_email_url(f"smtp://127.0.0.1:{port}")})
+        )
         try:
-            settings.MAILERS = {"default": parse_email_url(f"smtp://127.0.0.1:{port}")}
             dan = dan_of(self.workspace, self.owner)
             message, _ = services.message_queue(
                 dan, actor=self.owner, to_address="dan@ortiz.example", subject="Hi",
