@@ -581,7 +581,8 @@ def session_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def sessions_revoke_others(request: HttpRequest) -> HttpResponse:
     ended = services.sessions_end(cast(User, request.user), keep=request.session.session_key)
-    messages.success(request, f"Signed out everywhere else ({ended} sessions).")
+    noun = "session" if ended == 1 else "sessions"
+    messages.success(request, f"Signed out everywhere else ({ended} {noun}).")
     return redirect("accounts:account")
 
 
@@ -621,6 +622,10 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "secret": device.secret,
+        # In fours, as authenticator apps show keys: 32 letters in one run are hard to type.
+        "secret_grouped": " ".join(
+            device.secret[i : i + 4] for i in range(0, len(device.secret), 4)
+        ),
         "qr": segno.make(uri, error="m").svg_data_uri(scale=4, border=2),
     }
     return render(request, "accounts/two_factor_setup.html", context, status=status)

@@ -106,7 +106,7 @@ class ReminderFilters(Schema):
     state: Literal["open", "done", "dismissed", "all"] = "open"
 
 
-class SnoozeIn(Schema):
+class ReminderSnoozeIn(Schema):
     until: date | None = Field(None, description="Show it again on this day")
     days: int | None = Field(None, ge=1, le=365, description="… or this many days from today")
 
@@ -171,7 +171,7 @@ def reminders_done(request: HttpRequest, reminder_id: int) -> Reminder:
 
 
 @router.post("/reminders/{reminder_id}/snooze", response=ReminderOut, summary="Snooze it")
-def reminders_snooze(request: HttpRequest, reminder_id: int, payload: SnoozeIn) -> Reminder:
+def reminders_snooze(request: HttpRequest, reminder_id: int, payload: ReminderSnoozeIn) -> Reminder:
     reminder = _reminder(request, reminder_id)
     until = services.snooze_target(reminder.workspace, until=payload.until, days=payload.days)
     return services.reminder_snooze(reminder, until=until)

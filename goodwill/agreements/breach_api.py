@@ -5,12 +5,12 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from goodwill.agreements import breaches
 from goodwill.agreements.models import Agreement, Breach, Clarification, Invoice
-from goodwill.api.platform import CappedPagination, user_of, workspace_of
+from goodwill.api.platform import MAX_OFFSET, CappedPagination, user_of, workspace_of
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people.models import Contact
 
@@ -89,10 +89,12 @@ def _breach_out(breach: Breach) -> BreachOut:
     summary="A client's breaches of agreed needs, newest first",
 )
 def breaches_list(
-    request: HttpRequest, contact_id: int, limit: int = 100, offset: int = 0
+    request: HttpRequest,
+    contact_id: int,
+    limit: int = Query(100, ge=1, le=1000),  # type: ignore[type-arg]
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),  # type: ignore[type-arg]
 ) -> list[BreachOut]:
     contact = _contact(request, contact_id)
-    offset, limit = max(0, offset), max(1, min(limit, 1000))
     found = list(
         scoped(Breach, contact.workspace)
         .filter(contact=contact)

@@ -5,8 +5,9 @@ Operations read `request.auth` (the ApiToken) for the user and the workspace the
 records through goodwill.core.scoping, exactly like the pages do.
 """
 
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -61,7 +62,56 @@ def require_owner(request: HttpRequest) -> None:
         raise HttpError(403, "Only the workspace's owners can do this.")
 
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong, for a person to read"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+                "required": ["loc", "msg", "type"],
+            },
+        },
+    },
+    "required": ["detail", "errors"],
+}
+
+ERRORS = {
+    401: "No valid token",
+    403: "The token is read-only, or the operation is for the workspace's owners",
+    404: "No such record in the token's workspace",
+    422: "The request is not valid; `errors` says where",
+}
+BODY_ERROR = "The body is not JSON (or not the form data) the operation reads"
+
+
+class GoodwillAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        """The schema, with the error answers every operation can give written out, so that a
+        client (and the API fuzzer) knows a 404 or a 422 is part of the contract."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        }
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                errors = ERRORS | ({400: BODY_ERROR} if "requestBody" in operation else {})
+                for status, description in sorted(errors.items()):
+                    operation["responses"].setdefault(status, {"description": description, **error})
+        return schema
+
+
+api = GoodwillAPI(
     title="Goodwill API",
     version="1",
     description=(
@@ -128,13 +178,24 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return error(request, 403, str(exc) or "You may not do this.")
 
 
+# A record's id in a request body: past 64 bits no record has it, and the database would fail on
+# the number itself (SQLite and PostgreSQL alike) where a list of ids goes into an IN (...).
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
 COUNT_CAP = 10_000
+MAX_LIMIT: int = settings.NINJA_PAGINATION_MAX_LIMIT
+MAX_OFFSET = 1_000_000_000
 
 
 class CappedPagination(LimitOffsetPagination):
     """Limit and offset like every list, but `count` stops at COUNT_CAP: counting all of a large
     workspace's overdue contacts would cost more than the page. `count_exact` says whether it
     did stop."""
+
+    class Input(Schema):
+        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=MAX_LIMIT)
+        # Bounded so the database never sees a number past its 64-bit integers (a 500 before).
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     class Output(Schema):
         items: list[Any]

@@ -23,7 +23,7 @@ class ClientOut(Schema):
     count: int
 
 
-class MonthOut(Schema):
+class InsightMonthOut(Schema):
     month: date = Field(description="Its first day, in the workspace's time zone")
     opened: int
     resolved: int
@@ -55,7 +55,7 @@ class InsightOut(Schema):
     by_category: list[TallyOut]
     to_improve: list[TallyOut] = Field(description="The complaints' categories, most first")
     by_client: list[ClientOut] = Field(description="The 10 contacts who filed the most")
-    trend: list[MonthOut]
+    trend: list[InsightMonthOut]
 
 
 @router.get(

@@ -115,7 +115,7 @@ class RankedOut(Schema):
         return signal(obj.score, obj.contact.rapport)
 
 
-class RankingFilters(Schema):
+class FitFilters(Schema):
     by: Literal["fit", "rapport"] = Field("fit", description="The order: fit or rapport first")
     signal: SignalName | None = Field(None, description="Only those with this signal")
     kind: Literal["client", "customer"] | None = None
@@ -200,7 +200,7 @@ def fit_get(request: HttpRequest, contact_id: int) -> dict[str, Any]:
 
 @router.get("/clients/fit", response=list[RankedOut], summary="Clients by fit, beside rapport")
 @paginate(CappedPagination)
-def fit_ranking(request: HttpRequest, filters: Query[RankingFilters]) -> QuerySet[Fit]:
+def fit_ranking(request: HttpRequest, filters: Query[FitFilters]) -> QuerySet[Fit]:
     """Scored clients and customers, the best fit (or the closest) first."""
     workspace = workspace_of(request)
     fits = scoped(Fit, workspace).select_related("contact")

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from goodwill.api.platform import CappedPagination, require_owner, workspace_of
+from goodwill.api.platform import CappedPagination, RecordId, require_owner, workspace_of
 from goodwill.core.audit import ACTIONS, AuditFilters, audit_events
 from goodwill.core.models import AuditEvent
 
@@ -39,7 +39,7 @@ class AuditEventOut(Schema):
 
 class AuditQuery(Schema):
     action: ActionName | None = None
-    actor: int | None = Field(None, description="A member's user id")
+    actor: RecordId | None = Field(None, description="A member's user id")
     object_type: str = Field("", max_length=60)
     object_id: str = Field("", max_length=40, description="With object_type: one record's history")
 

@@ -165,6 +165,9 @@ def split_tags(text: str) -> list[str]:
     return [tag.strip() for tag in text.split(",") if tag.strip()]
 
 
+MAX_ID = 2**63 - 1
+
+
 class BulkForm(forms.Form):
     ids = forms.TypedMultipleChoiceField(
         coerce=int, choices=[], error_messages={"required": "Select at least one person."}
@@ -183,6 +186,13 @@ class BulkForm(forms.Form):
         # The ids are checked against the workspace by the service; here they only must be numbers.
         values = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
         self.fields["ids"].choices = [(v, v) for v in values]  # type: ignore[attr-defined]
+
+    def clean_ids(self) -> list[int]:
+        ids: list[int] = self.cleaned_data["ids"]
+        # Past 64 bits no contact has the id, and the database fails on the number (a 500 before).
+        if any(not 1 <= pk <= MAX_ID for pk in ids):
+            raise forms.ValidationError("Select people from the list.")
+        return ids
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

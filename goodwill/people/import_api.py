@@ -52,7 +52,7 @@ class ProblemOut(Schema):
     skipped: bool = Field(description="True: not imported at all; false: a value left out")
 
 
-class DuplicateOut(Schema):
+class ImportDuplicateOut(Schema):
     card: int = Field(description="The card's place in the file, from 0")
     contact_id: int = Field(description="The contact it looks like")
     reason: str
@@ -63,7 +63,7 @@ class DuplicateOut(Schema):
 
 class PreviewOut(Schema):
     problems: list[ProblemOut]
-    duplicates: list[DuplicateOut]
+    duplicates: list[ImportDuplicateOut]
     duplicates_total: int
 
 

@@ -10,7 +10,13 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from goodwill.accounts.models import Workspace
-from goodwill.api.platform import CappedPagination, require_owner, user_of, workspace_of
+from goodwill.api.platform import (
+    CappedPagination,
+    RecordId,
+    require_owner,
+    user_of,
+    workspace_of,
+)
 from goodwill.core.scoping import get_scoped_or_404, scoped
 from goodwill.people import services as people_services
 from goodwill.people.cadence import default_cadence_days
@@ -43,7 +49,7 @@ class InteractionOut(Schema):
 
 class InteractionIn(Schema):
     kind: KindName
-    contacts: list[int] = Field(
+    contacts: list[RecordId] = Field(
         min_length=1, max_length=50, description="Contact ids of who took part"
     )
     occurred_at: datetime | None = Field(None, description="Defaults to now; not in the future")
@@ -53,7 +59,7 @@ class InteractionIn(Schema):
 
 class InteractionPatch(Schema):
     kind: KindName | None = None
-    contacts: list[int] | None = Field(None, min_length=1, max_length=50)
+    contacts: list[RecordId] | None = Field(None, min_length=1, max_length=50)
     occurred_at: datetime | None = None
     direction: DirectionName | None = None
     note: str | None = Field(None, max_length=5000)
