@@ -9,13 +9,14 @@ kept; attachments are not. A forwarded mail's quoted "From:", "To:" and "Cc:" li
 """
 
 import email
+import email.errors
 import email.policy
 import hashlib
 import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
@@ -38,6 +39,11 @@ QUOTED = re.compile(
     r"^\s*>*\s*(?:from|to|cc|von|an|de|à)\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE
 )
 MAX_TEXT = 5000
+# What Python's e-mail package raises on some malformed headers and parts instead of noting a
+# defect (IndexError on "Message-ID: <", AttributeError on a stray group in Cc, …).
+_BROKEN = (LookupError, AttributeError, TypeError, ValueError, email.errors.MessageError)
+# A Date header before this is a typo or a forgery: the interaction is logged as of now.
+_EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def logging_address(workspace: Workspace) -> str:
@@ -66,9 +72,25 @@ class Filed:
     reason: str  # "filed", "duplicate", "unknown sender", "no contacts"
 
 
+def _storable(text: str) -> str:
+    """Text the database takes: no NUL (PostgreSQL refuses it) and no lone surrogate (neither
+    driver can encode one), undecodable bytes being what the e-mail package leaves them as."""
+    return text.encode("utf-8", errors="replace").decode("utf-8").replace("\x00", "")
+
+
+def _header(message: EmailMessage, name: str) -> str:
+    """A header's text with its encoded words decoded; as it was written when Python's header
+    parser trips over it."""
+    try:
+        return _storable(str(message.get(name, "")))
+    except _BROKEN:
+        raw = next((str(v) for k, v in message.raw_items() if k.lower() == name), "")
+        return _storable(" ".join(raw.split()))
+
+
 def _addresses(message: EmailMessage, text: str) -> tuple[str, list[str]]:
     """The sender's address, and every address in From, To, Cc and quoted forward lines."""
-    headers = [str(message.get(name, "")) for name in ("from", "to", "cc")]
+    headers = [_header(message, name) for name in ("from", "to", "cc")]
     sender = (getaddresses([headers[0]]) or [("", "")])[0][1].lower()
     quoted = QUOTED.findall(text)
     found = [a.lower() for _, a in getaddresses(headers + quoted) if "@" in a]
@@ -82,21 +104,23 @@ def _text(message: EmailMessage) -> str:
         if part is None:
             return ""
         content = part.get_content()
-    except (LookupError, KeyError, ValueError, AttributeError):  # a broken charset or part
+        if part.get_content_type() == "text/html":
+            content = nh3.clean(content, tags=set())
+    except _BROKEN:  # a broken charset, part or header
         return ""
-    if part.get_content_type() == "text/html":
-        content = nh3.clean(content, tags=set())
-    return str(content).strip()
+    return _storable(str(content)).strip()
 
 
 def _when(message: EmailMessage) -> datetime:
     """The Date header, if it is a believable past moment; else now."""
     now = timezone.now()
     try:
-        moment = parsedate_to_datetime(str(message["date"]))
+        moment = parsedate_to_datetime(_header(message, "date"))
     except (TypeError, ValueError, IndexError):
         return now
-    if moment is None or timezone.is_naive(moment) or moment > now + timedelta(hours=1):
+    if moment is None or timezone.is_naive(moment):
+        return now
+    if not _EARLIEST <= moment <= now + timedelta(hours=1):
         return now
     return moment
 
@@ -121,10 +145,10 @@ def file_message(workspace: Workspace, raw: bytes) -> Filed:
     if not contact_ids:
         return Filed(workspace.pk, None, "no contacts")
     message_id = (
-        str(message.get("message-id", "")).strip()[:255]
+        _header(message, "message-id").strip()[:255]
         or f"<sha256-{hashlib.sha256(raw).hexdigest()[:40]}>"
     )
-    subject = str(message.get("subject", "")).strip()[:300]
+    subject = _header(message, "subject").strip()[:300]
     actor = User.objects.filter(email=sender).first() if sender in members else None
     try:
         with transaction.atomic():

@@ -123,7 +123,9 @@ def render(text: str, values: Values) -> str:
                 f"{{{{ {name} }}}} ({PLACEHOLDERS[name]}) has no value here: "
                 "choose another template, or write it in."
             )
-    return ENGINE.from_string(text).render(Context(values.values))
+    # The Context's own autoescape, not only the engine's, decides: off, or "O'Brien & Co" would
+    # reach a plain-text message as "O&#x27;Brien &amp; Co".
+    return ENGINE.from_string(text).render(Context(values.values, autoescape=False))
 
 
 def unfilled(text: str) -> bool:

@@ -463,10 +463,13 @@ def _card_blocks(
 ) -> Iterator[tuple[int, list[tuple[int, str]], bool]]:
     """(start line, content lines, complete) of each BEGIN:VCARD … END:VCARD; a card that a
     new BEGIN:VCARD or the end of the file interrupts is not complete."""
-    start, inside = 0, False
+    start, inside, first = 0, False, True
     card: list[tuple[int, str]] = []
     for number, line in lines:
-        marker = line.strip().upper() if line[:1] in ("B", "b", "E", "e") else ""
+        # Only the file's first line can still start with a space here (any later one continues
+        # the line before); is_vcard() took the file for a vCard all the same.
+        head, first = (line.lstrip() if first else line), False
+        marker = head.strip().upper() if head[:1] in ("B", "b", "E", "e") else ""
         if marker == "BEGIN:VCARD":
             if inside:
                 yield start, card, False

@@ -88,6 +88,7 @@ NO_NAME = "It has no name: no name, nickname, organisation or e-mail address to 
 _LENGTHS = {"first_name": 100, "last_name": 100, "nickname": 100, "organization": 200, "role": 120}
 _ADDRESS_LENGTHS = {"street": 200, "city": 100, "region": 100, "postal_code": 20, "country": 100}
 MAX_NOTE = 20000
+_EMAIL_LENGTH = Email._meta.get_field("address").max_length or 254
 
 
 def card_checked(workspace: Workspace, card: Card) -> tuple[Card, list[str]]:
@@ -143,6 +144,9 @@ def _checked_emails(items: Iterable[Labelled], warnings: list[str]) -> list[Labe
         address = item.value.strip().lower()
         try:
             validate_email(address)
+            # The validator allows 320 characters, the column (and PostgreSQL) 254.
+            if len(address) > _EMAIL_LENGTH:
+                raise ValidationError("too long")
         except ValidationError:
             warnings.append(f"“{address[:80]}” is not an e-mail address; left out.")
             continue
@@ -443,12 +447,13 @@ class CardWriter:
         self.workspace, self.actor, self.kind, self.title = workspace, actor, kind, title
         self.organizations = _by_name(scoped(Organization, workspace))
         self.tags = _by_name(scoped(Tag, workspace))
+        # The organisations and tags created since take_created(), for an import to take back.
+        self.created: list[Organization | Tag] = []
 
     def write(self, cards: Sequence[Card]) -> list[int]:
         """The new contacts' ids, in the cards' order."""
         now = timezone.now()
-        self._add_missing(Organization, self.organizations, [card.organization for card in cards])
-        self._add_missing(Tag, self.tags, [name for card in cards for name in card.tags])
+        self.add_named(cards)
         ids = self._insert_contacts(cards, now)
         rows = _Rows(self.workspace.pk, now)
         for contact_id, card in zip(ids, cards, strict=True):
@@ -458,14 +463,26 @@ class CardWriter:
         search.index_contacts(ids, new=True)
         return ids
 
+    def add_named(self, cards: Sequence[Card]) -> None:
+        """Create the organisations and tags the cards name that the workspace lacks (before
+        card_contact_fill() merges a card, so that they are counted in self.created too)."""
+        self._add_missing(Organization, self.organizations, [card.organization for card in cards])
+        self._add_missing(Tag, self.tags, [name for card in cards for name in card.tags])
+
+    def take_created(self) -> list[Organization | Tag]:
+        """The organisations and tags created since the last call."""
+        created, self.created = self.created, []
+        return created
+
     def _add_missing(
-        self, model: type[models.Model], known: dict[str, Any], names: list[str]
+        self, model: type[Organization | Tag], known: dict[str, Any], names: list[str]
     ) -> None:
         new = {name.lower(): name for name in names if name and name.lower() not in known}
         rows: list[Any] = [model(workspace=self.workspace, name=name) for name in new.values()]
         for row in rows:
             known[row.name.lower()] = row
         model._default_manager.bulk_create(rows)
+        self.created.extend(rows)
 
     def _insert_contacts(self, cards: Sequence[Card], now: datetime) -> list[int]:
         """The contacts' rows: what differs per card, then what all new contacts share (their

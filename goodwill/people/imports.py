@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from itertools import batched
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -426,10 +427,16 @@ def _write_batch(
             if existing is None:
                 new.append(card)
             else:
+                writer.add_named([card])
                 filled.append(_fill(imported, existing, card))
         created = writer.write(new)
+        # The organisations and tags the batch created are taken back with it when unused.
+        shared = [(row._meta.label, row.pk) for row in writer.take_created()]
         ContactImportBatch.objects.create(
-            workspace=current.workspace, contact_import=current, created=created, filled=filled
+            workspace=current.workspace,
+            contact_import=current,
+            created=created,
+            filled=[*filled, {"contact": None, "fields": {}, "rows": shared}] if shared else filled,
         )
         current.created += len(created)
         current.merged += len(filled)
@@ -470,21 +477,42 @@ def _fail(import_id: int, error: Exception) -> ContactImport:
 
 def _take_back(imported: ContactImport, progress: Progress | None = None) -> None:
     """Remove what the import wrote, a batch per transaction: the people it created (and the
-    search entries), and what it added to existing people."""
+    search entries), what it added to existing people, and the organisations and tags it
+    created that nothing else uses. The last batch first: an organisation or a tag is used by
+    the batch that created it and by later ones only."""
     workspace = imported.workspace
-    batches = scoped(ContactImportBatch, workspace).filter(contact_import=imported).order_by("id")
+    batches = scoped(ContactImportBatch, workspace).filter(contact_import=imported).order_by("-id")
     for batch in batches:
         with transaction.atomic():
             scoped(Contact, workspace).filter(pk__in=batch.created).delete()
-            contacts = scoped(Contact, workspace).in_bulk([row["contact"] for row in batch.filled])
-            for row in batch.filled:
+            merged = [row for row in batch.filled if row["contact"] is not None]
+            contacts = scoped(Contact, workspace).in_bulk([row["contact"] for row in merged])
+            for row in merged:
                 if contact := contacts.get(row["contact"]):
                     rows = [(label, pk) for label, pk in row["rows"]]
                     card_contact_unfill(contact, Filled(fields=row["fields"], rows=rows))
+            for row in batch.filled:
+                if row["contact"] is None:
+                    _remove_unused(workspace, row["rows"])
             batch.delete()
         if progress:
             progress(len(batch.created), imported.created)
     search.prune_workspace(workspace.pk)
+
+
+def _remove_unused(workspace: Workspace, rows: Iterable[Sequence[Any]]) -> None:
+    """Delete each (model label, pk) row that no other row refers to (a tag someone has since
+    given to another person stays)."""
+    for label, pk in rows:
+        found = scoped(apps.get_model(label), workspace).filter(pk=pk).first()
+        if found is None:
+            continue
+        used = any(
+            relation.related_model._default_manager.filter(**{relation.field.name: found}).exists()
+            for relation in found._meta.related_objects
+        )
+        if not used:
+            found.delete()
 
 
 def undo_until(imported: ContactImport) -> datetime | None:

@@ -501,7 +501,8 @@ class ContactImportBatch(WorkspaceOwned):
     )
     # The new contacts' ids.
     created = models.JSONField(default=list)
-    # What was added to people already here: [{"contact", "fields", "rows"}] (cards.Filled).
+    # What was added to people already here: [{"contact", "fields", "rows"}] (cards.Filled);
+    # and {"contact": None, "rows": [[label, pk], …]} for the organisations and tags it created.
     filled = models.JSONField(default=list)
 
     def __str__(self) -> str:
