@@ -27,8 +27,9 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from goodwill.accounts.models import User, Workspace
 from goodwill.core.audit import audit_record
@@ -150,6 +151,24 @@ def import_prepare(
 ) -> ContactImport:
     """Read the file and store it with its preview (status PREVIEW). A CSV whose columns need
     mapping is stored with preview {"columns": [...]} and no cards until import_map()."""
+    read = import_read(
+        workspace, actor=actor, filename=filename, data=data, mapping=mapping, kind=kind
+    )
+    return import_save(read)
+
+
+def import_read(
+    workspace: Workspace,
+    *,
+    actor: User | None,
+    filename: str,
+    data: bytes,
+    mapping: Mapping[str, str] | None = None,
+    kind: str = Kind.CLIENT,
+) -> ContactImport:
+    """The import with its preview, not stored (what `goodwill import --dry-run` prints). It only
+    reads the database: call it outside a transaction, since on SQLite a transaction holds the
+    write lock for as long as the file takes to read and check."""
     _check_file(filename, data)
     if kind not in Kind.values:
         raise ValidationError({"kind": f"Kind must be one of {', '.join(Kind.values)}."})
@@ -174,9 +193,14 @@ def import_prepare(
     else:
         imported.mapping = _check_mapping(mapping, columns) if needs_mapping else {}
         _fill_preview(imported)
+    return imported
+
+
+def import_save(imported: ContactImport) -> ContactImport:
+    """Store an import read by import_read(), in a short transaction."""
     with transaction.atomic():
         imported.save()
-        audit_record(workspace, actor=actor, action="import", obj=imported)
+        audit_record(imported.workspace, actor=imported.created_by, action="import", obj=imported)
     return imported
 
 
@@ -547,13 +571,22 @@ def import_undo(
     return imported
 
 
-@sweep("imports-resume", every=timedelta(minutes=5))
+@sweep("imports-resume", every=timedelta(minutes=1))
 def imports_resume(now: datetime) -> int:
-    """Queue again the imports whose worker stopped (a crash, a deploy) without finishing."""
-    stalled = ContactImport.objects.filter(
-        status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING], updated_at__lt=now - STALLED
-    ).values_list("pk", flat=True)
-    ids = list(stalled)
+    """Queue again the imports whose worker stopped (a crash, a deploy) without finishing: at
+    once when their job is gone (failed as WorkerDied once its worker stopped beating), and
+    after STALLED without progress in any case."""
+    unfinished = ContactImport.objects.filter(
+        status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+    ).values_list("pk", "updated_at")
+    if not unfinished:
+        return 0
+    jobs = DBTaskResult.objects.filter(
+        task_path=import_run_task.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ).values_list("args_kwargs", flat=True)
+    waiting = {job["args"][0] for job in jobs if job.get("args")}
+    ids = [pk for pk, at in unfinished if pk not in waiting or at < now - STALLED]
     for pk in ids:
         ContactImport.objects.filter(pk=pk).update(updated_at=now)
         import_run_task.enqueue(pk)

@@ -9,8 +9,9 @@ The guarantees, as proven here:
   the mail server when it died: the server may have taken it, so it is never sent again but
   failed, saying it may have gone out (at most once, and visible; "Try again" resends it);
 - daily digests: the same, per member and day;
-- a contacts import: each batch is written whole or not at all; after the restart the import
-  is resumed (once it has been still for imports.STALLED) and completes, everyone once;
+- a contacts import: each batch is written whole or not at all; once the killed job is failed
+  as WorkerDied (its worker stopped beating), the import is resumed and completes, everyone
+  once;
 - the job that was running is failed as WorkerDied, not left running.
 """
 

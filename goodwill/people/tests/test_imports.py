@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from goodwill.core.testing import GoodwillTestCase
 from goodwill.core.worker import jobs_run_ready
@@ -197,17 +198,27 @@ class ImportTests(GoodwillTestCase):
         )
         assert sorted(names) == sorted(f"Person{n}" for n in range(25))
 
-    def test_the_resume_sweep_queues_only_stalled_imports(self):
+    def test_the_resume_sweep_queues_stalled_imports_and_those_without_a_job(self):
         stalled = self.prepare(many(3))
+        orphan = self.prepare(many(3, "Orphan"))
         fresh = self.prepare(many(3, "Other"))
         long_ago = timezone.now() - timedelta(hours=1)
         ContactImport.objects.filter(pk=stalled.pk).update(status="running", updated_at=long_ago)
+        # Its worker died and its job was failed as WorkerDied: nothing would ever run it.
+        ContactImport.objects.filter(pk=orphan.pk).update(status="running")
+        # Running, with its job still queued: a worker will take it; it is left alone.
         ContactImport.objects.filter(pk=fresh.pk).update(status="running")
-        assert imports.imports_resume(timezone.now()) == 1
+        job = imports.import_run_task.enqueue(fresh.pk)
+        assert imports.imports_resume(timezone.now()) == 2
+        DBTaskResult.objects.filter(pk=job.id).delete()
         jobs_run_ready("test-worker")
-        stalled.refresh_from_db()
-        fresh.refresh_from_db()
-        assert (stalled.status, fresh.status) == (ImportStatus.DONE, ImportStatus.RUNNING)
+        for each in (stalled, orphan, fresh):
+            each.refresh_from_db()
+        assert (stalled.status, orphan.status, fresh.status) == (
+            ImportStatus.DONE,
+            ImportStatus.DONE,
+            ImportStatus.RUNNING,
+        )
 
     def test_a_csv_of_no_known_exporter_is_read_after_mapping_its_columns(self):
         data = b"Full name;Mail;Notes\nAnna Lind;anna@lind.example;likes tea\n"
