@@ -327,6 +327,7 @@ def password_set(user: User, password: str, *, keep_session: str | None = None) 
         user.set_password(password)
         user.save(update_fields=["password"])
         sessions_end(user, keep=keep_session)
+        _member_event(user, "password-change", actor=user)
 
 
 # --- Sessions ---------------------------------------------------------------------------------
@@ -548,6 +549,7 @@ def two_factor_confirm(user: User, code: str) -> list[str]:
         raise ValidationError({"code": "That code is not right. Check the app's clock and retry."})
     with transaction.atomic():
         TwoFactor.objects.filter(pk=device.pk).update(confirmed_at=timezone.now())
+        _member_event(user, "two-factor-on", actor=user)
         return recovery_codes_generate(user)
 
 
@@ -598,11 +600,19 @@ def two_factor_disable(user: User, password: str) -> None:
     """Switch two-factor off; it takes the account's password."""
     if not user.check_password(password):
         raise ValidationError({"password": "That is not your password."})
-    two_factor_reset(user)
+    two_factor_reset(user, actor=user)
 
 
-def two_factor_reset(user: User) -> None:
+def two_factor_reset(user: User, *, actor: User | None = None) -> None:
     """Switch two-factor off without the password: for an operator, from the command line."""
     with transaction.atomic():
         TwoFactor.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
+        _member_event(user, "two-factor-off", actor=actor)
+
+
+def _member_event(user: User, action: str, *, actor: User | None) -> None:
+    """Put a change to a member's sign-in in the audit trail of each workspace they belong to,
+    so that owners see, say, an assistant turning two-factor sign-in off."""
+    for membership in Membership.objects.filter(user=user).select_related("workspace"):
+        audit_record(membership.workspace, actor=actor, action=action, obj=user)

@@ -55,6 +55,9 @@ ACTIONS: dict[str, str] = {
     "invite-accept": "accepted the invitation",
     "invite-revoke": "withdrew the invitation",
     "member-remove": "removed the member",
+    "password-change": "changed the password of",
+    "two-factor-on": "turned two-factor sign-in on for",
+    "two-factor-off": "turned two-factor sign-in off for",
 }
 # What WorkspaceOwned records by itself; a named action above says more and replaces them.
 AUTOMATIC = frozenset({"create", "change", "delete"})

@@ -16,7 +16,8 @@ router = Router(tags=["audit"])
 
 ActionName = Literal[
     "create", "change", "delete", "merge", "erase", "export", "import", "import-undo", "backup",
-    "restore", "invite", "invite-accept", "invite-revoke", "member-remove",
+    "restore", "invite", "invite-accept", "invite-revoke", "member-remove", "password-change",
+    "two-factor-on", "two-factor-off",
 ]  # fmt: skip
 assert set(ActionName.__args__) == set(ACTIONS)  # type: ignore[attr-defined]
 

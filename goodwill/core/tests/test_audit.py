@@ -74,6 +74,24 @@ class AuditTrailTests(GoodwillTestCase):
         recorded = trail(self.workspace)
         assert ("create", "care.case", None, "public") in recorded
 
+    def test_owners_see_a_member_change_how_they_sign_in(self):
+        import pyotp
+
+        from goodwill.accounts import services as accounts
+        from goodwill.core.testing import PASSWORD
+
+        device = accounts.two_factor_begin(self.assistant)
+        accounts.two_factor_confirm(self.assistant, pyotp.TOTP(device.secret).now())
+        accounts.two_factor_disable(self.assistant, PASSWORD)
+        accounts.password_set(self.assistant, "a much longer passphrase 42")
+        recorded = [row[:3] for row in trail(self.workspace)]
+        assert recorded == [
+            ("two-factor-on", "accounts.user", "ava@ortiz.example"),
+            ("two-factor-off", "accounts.user", "ava@ortiz.example"),
+            ("password-change", "accounts.user", "ava@ortiz.example"),
+        ]
+        assert trail(self.other_workspace) == []
+
 
 class AuditPageTests(GoodwillTestCase):
     def setUp(self):
