@@ -16,6 +16,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from goodwill.accounts import services
@@ -92,6 +93,46 @@ ERRORS = {
 BODY_ERROR = "The body is not JSON (or not the form data) the operation reads"
 
 
+class UnstorableText(ValueError):
+    """A JSON body holds text no database can store, at `where`."""
+
+    def __init__(self, where: tuple[str | int, ...]) -> None:
+        super().__init__("Text may not hold NUL characters or unpaired surrogates.")
+        self.where = where
+
+
+class StorableJson(Parser):
+    """JSON bodies whose text every database can store. JSON may hold a NUL character or half
+    of a surrogate pair (`"\\u0000"`, `"\\ud800"`); PostgreSQL refuses both, so they are
+    a 422 (on_http_error) rather than a 500 on saving."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        where = _unstorable(data)
+        if where is not None:
+            raise UnstorableText(where)
+        return data
+
+
+def _unstorable(value: Any, where: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
+    """Where in *value* a string (or a key) holds what a database cannot store, if anywhere."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return where
+        return where if "\x00" in value else None
+    if not isinstance(value, dict | list):
+        return None
+    items: Any = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        found = _unstorable(key, (*where, key)) if isinstance(key, str) else None
+        found = found if found is not None else _unstorable(item, (*where, key))
+        if found is not None:
+            return found
+    return None
+
+
 class GoodwillAPI(NinjaAPI):
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -120,6 +161,7 @@ api = GoodwillAPI(
         'errors come as `{"detail": "...", "errors": [...]}`.'
     ),
     auth=TokenAuth(),
+    parser=StorableJson(),
     urls_namespace="api",
     docs_url="/docs",
 )
@@ -165,6 +207,12 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Ninja answers any failure to parse a body as a 400 "Cannot parse request body"; text that
+    # is valid JSON but cannot be stored deserves to say so, as a 422 like other bad input.
+    if isinstance(exc.__cause__, UnstorableText):
+        cause = exc.__cause__
+        errors = [{"loc": ["body", *cause.where], "msg": str(cause), "type": "value_error"}]
+        return error(request, 422, str(cause), errors)
     return error(request, exc.status_code, str(exc.message))
 
 

@@ -2,7 +2,7 @@
 
 from goodwill.core.testing import GoodwillTestCase
 from goodwill.people import services
-from goodwill.people.models import ContactTag
+from goodwill.people.models import Contact, ContactTag
 
 
 class HugeNumberTests(GoodwillTestCase):
@@ -21,3 +21,24 @@ class HugeNumberTests(GoodwillTestCase):
         assert response.status_code == 200
         assert "Select people from the list." in response.content.decode()
         assert not ContactTag.objects.filter(contact=dan).exists()
+
+
+class UnstorableTextTests(GoodwillTestCase):
+    def test_text_a_database_cannot_store_is_a_422_and_nothing_is_stored(self):
+        """PostgreSQL refuses NUL characters and unpaired surrogates, which JSON can carry."""
+        bodies = [
+            ("contacts", {"first_name": "Lena\x00"}),
+            ("contacts", {"first_name": "\ud800"}),
+            ("contacts", {"first_name": "Lena", "tags": ["a\x00"]}),
+            ("message-templates", {"name": "x", "subject": "s", "body": "a\x00b"}),
+        ]
+        for path, body in bodies:
+            response = self.api("post", path, body=body)
+            assert response.status_code == 422, (body, response.content)
+            assert "NUL" in response.json()["errors"][0]["msg"]
+        assert not Contact.objects.exists()
+
+    def test_a_nul_in_a_search_is_not_a_server_error(self):
+        assert self.api("get", "contacts?q=a%00b").status_code in (200, 422)
+        self.login(self.owner)
+        assert self.client.get("/people/?q=a%00b").status_code in (200, 400)
