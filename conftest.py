@@ -50,6 +50,22 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture
+def page(page: Any) -> Any:
+    """pytest-playwright's page, failing fast instead of waiting 30 s for what never comes."""
+    from goodwill.core.browser_testing import fail_fast
+
+    return fail_fast(page)
+
+
+@pytest.fixture
+def people() -> Any:
+    """For the browser tests: Dan owns Ortiz Consulting, Ava assists (browser_testing.People)."""
+    from goodwill.core.browser_testing import ortiz_people
+
+    return ortiz_people()
+
+
 class SmtpCollector:
     """What a real SMTP server on 127.0.0.1 received (aiosmtpd), for e-mail tests."""
 

@@ -16,14 +16,13 @@ import segno
 from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect
 
 from goodwill.accounts import services
-from goodwill.accounts.models import Role, TwoFactor, UserSession
+from goodwill.accounts.models import TwoFactor, UserSession
 from goodwill.core import acting, worker
+from goodwill.core.browser_testing import PASSWORD, People
 from goodwill.core.tests.test_browser import (
     CSP_RECORDER,
     DESKTOP,
-    PASSWORD,
     SCREENSHOTS,
-    People,
     log_in,
     main_nav,
     messages,
@@ -34,26 +33,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEW_PASSWORD = "a new and long passphrase"
 QR_ALT = "QR code of your two-factor secret"
-
-
-@pytest.fixture
-def people() -> People:
-    """The same people as in core's browser tests: Dan owns Ortiz Consulting, Ava assists."""
-    owner = services.user_create(email="dan@ortiz.example", password=PASSWORD, name="Dan Ortiz")
-    assistant = services.user_create(email="ava@ortiz.example", password=PASSWORD, name="Ava Brook")
-    workspace = services.workspace_create(
-        owner=owner, name="Ortiz Consulting", time_zone="America/Chicago"
-    )
-    services.member_add(workspace=workspace, user=assistant, role=Role.ASSISTANT)
-    return People(owner=owner, assistant=assistant, workspace=workspace)
-
-
-@pytest.fixture
-def page(page: Page) -> Page:
-    """pytest-playwright's page, failing fast instead of waiting 30 s for what never comes."""
-    page.set_default_timeout(5_000)
-    page.set_default_navigation_timeout(10_000)
-    return page
 
 
 @pytest.fixture

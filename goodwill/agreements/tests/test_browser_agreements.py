@@ -18,7 +18,6 @@ from goodwill.agreements import breaches
 from goodwill.agreements import services as agreements
 from goodwill.agreements.models import Agreement, Breach, Need
 from goodwill.core import browser_testing, worker
-from goodwill.core.browser_testing import fail_fast
 from goodwill.messaging.models import OutgoingMessage
 from goodwill.people import services as people
 from goodwill.people.services import Labelled
@@ -33,11 +32,6 @@ THEIR_ZONE = "America/New_York"  # where Dan's +1 212 number places him
 TITLE = "Calls on weekdays, 9 to 5"
 WHY = "You reach me ready to talk, and I give you my full attention"
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
-
-
-@pytest.fixture
-def page(page: Page) -> Page:
-    return fail_fast(page)
 
 
 def sign_in(page: Page, live_server, address: str) -> None:

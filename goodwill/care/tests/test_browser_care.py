@@ -23,14 +23,6 @@ WORKER = "browser-care"
 
 
 @pytest.fixture
-def page(page: Page) -> Page:
-    """pytest-playwright's page, failing fast instead of waiting 30 s for what never comes."""
-    page.set_default_timeout(5_000)
-    page.set_default_navigation_timeout(10_000)
-    return page
-
-
-@pytest.fixture
 def no_wait(monkeypatch):
     """The public form refuses what was sent within intake.MIN_SECONDS of being shown; a browser
     is that fast, so the wait is taken away (the live server reads the same module)."""

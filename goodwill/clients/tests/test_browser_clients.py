@@ -14,7 +14,6 @@ from goodwill.agenda.services import today_in
 from goodwill.clients import services as clients
 from goodwill.clients.models import Engagement
 from goodwill.core import browser_testing, worker
-from goodwill.core.browser_testing import fail_fast
 from goodwill.messaging.models import OutgoingMessage
 from goodwill.people import services as people
 from goodwill.people.services import Labelled
@@ -26,11 +25,6 @@ PASSWORD = "correct horse battery staple"
 WORKER = "browser-clients"
 TITLE = "Website redesign"
 REASON = "Went with a cheaper studio"
-
-
-@pytest.fixture
-def page(page: Page) -> Page:
-    return fail_fast(page)
 
 
 def sign_in(page: Page, live_server, address: str) -> None:

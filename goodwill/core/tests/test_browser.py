@@ -6,18 +6,17 @@ makes its own people. Run them with `make test-browser` (marker `browser`).
 
 import re
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Dialog, Locator, Page, expect
 
 from goodwill.accounts import services
-from goodwill.accounts.models import ApiToken, Role, User, Workspace
+from goodwill.accounts.models import ApiToken
+from goodwill.core.browser_testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 SCREENSHOTS = Path(tempfile.gettempdir())
@@ -32,32 +31,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
   );
 });
 """
-
-
-@dataclass
-class People:
-    owner: User
-    assistant: User
-    workspace: Workspace
-
-
-@pytest.fixture
-def people() -> People:
-    owner = services.user_create(email="dan@ortiz.example", password=PASSWORD, name="Dan Ortiz")
-    assistant = services.user_create(email="ava@ortiz.example", password=PASSWORD, name="Ava Brook")
-    workspace = services.workspace_create(
-        owner=owner, name="Ortiz Consulting", time_zone="America/Chicago"
-    )
-    services.member_add(workspace=workspace, user=assistant, role=Role.ASSISTANT)
-    return People(owner=owner, assistant=assistant, workspace=workspace)
-
-
-@pytest.fixture
-def page(page: Page) -> Page:
-    """pytest-playwright's page, failing fast instead of waiting 30 s for what never comes."""
-    page.set_default_timeout(5_000)
-    page.set_default_navigation_timeout(10_000)
-    return page
 
 
 def log_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:

@@ -26,13 +26,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def page(page: Page) -> Page:
-    page.set_default_timeout(5_000)
-    page.set_default_navigation_timeout(10_000)
-    return page
-
-
-@pytest.fixture
 def client_page(page: Page, live_server) -> tuple[Page, Contact, list[str]]:
     """Signed in as the owner, on the page of a client, recording script errors and CSP
     violations."""

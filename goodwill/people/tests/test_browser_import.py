@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from goodwill.accounts import services as accounts
-from goodwill.core.browser_testing import fail_fast, sign_in
+from goodwill.core.browser_testing import sign_in
 from goodwill.people import services
 from goodwill.people.services import Labelled
 
@@ -26,7 +26,6 @@ PHONE = (
 
 
 def test_upload_preview_skip_a_duplicate_import_and_undo(page: Page, live_server, tmp_path: Path):
-    page = fail_fast(page)
     owner = accounts.user_create(email="maya@studio.example", password=PASSWORD, name="Maya")
     workspace = accounts.workspace_create(
         owner=owner, name="Lindqvist", time_zone="Europe/Stockholm"

@@ -13,13 +13,6 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def page(page: Page) -> Page:
-    page.set_default_timeout(5_000)
-    page.set_default_navigation_timeout(10_000)
-    return page
-
-
-@pytest.fixture
 def signed_in(page: Page, live_server) -> Page:
     owner = accounts.user_create(email="maya@studio.example", password=PASSWORD, name="Maya")
     accounts.workspace_create(owner=owner, name="Lindqvist Design", time_zone="Europe/Stockholm")

@@ -30,13 +30,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def page(page: Page) -> Page:
-    page.set_default_timeout(5_000)
-    page.set_default_navigation_timeout(10_000)
-    return page
-
-
-@pytest.fixture
 def workspace() -> Workspace:
     owner = accounts.user_create(email="maya@studio.example", password=PASSWORD, name="Maya")
     return accounts.workspace_create(owner=owner, name="Lindqvist Design", time_zone="UTC")
