@@ -36,8 +36,14 @@ def _demo_user(email: str, name: str) -> User:
     return user
 
 
-def build_demo() -> Workspace:
+def demo_fill(workspace: Workspace, owner: User) -> None:
+    """Every app's demo records, in *workspace* (the tests that need one of everything use it)."""
     autodiscover_modules("demo")
+    for step in DEMO_STEPS:
+        step(workspace, owner)
+
+
+def build_demo() -> Workspace:
     with transaction.atomic():
         owner = _demo_user(DEMO_EMAIL, "Maya Lindqvist")
         assistant = _demo_user(DEMO_ASSISTANT_EMAIL, "Sam Okafor")
@@ -57,6 +63,5 @@ def build_demo() -> Workspace:
         Membership.objects.update_or_create(
             workspace=workspace, user=assistant, defaults={"role": Role.ASSISTANT}
         )
-        for step in DEMO_STEPS:
-            step(workspace, owner)
+        demo_fill(workspace, owner)
     return workspace

@@ -16,7 +16,6 @@ import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
-from django.utils.module_loading import autodiscover_modules
 from hypothesis import HealthCheck, Phase, given, settings
 from ninja import Schema
 from schemathesis import GenerationMode
@@ -64,9 +63,7 @@ class ApiFuzzTests(GoodwillTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        autodiscover_modules("demo")
-        for step in demo.DEMO_STEPS:
-            step(cls.workspace, cls.owner)
+        demo.demo_fill(cls.workspace, cls.owner)
 
     def test_no_generated_input_fails_the_server_or_the_schema(self):
         with same_connection():

@@ -34,7 +34,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.module_loading import autodiscover_modules
 
 from goodwill.accounts import services as accounts_services
 from goodwill.accounts.models import ApiToken, Membership, User, Workspace
@@ -427,9 +426,7 @@ class IsolationWalkTests(GoodwillTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
-        autodiscover_modules("demo")
-        for step in demo.DEMO_STEPS:
-            step(cls.workspace, cls.owner)
+        demo.demo_fill(cls.workspace, cls.owner)
         cls.fill_what_the_demo_leaves_out()
         cls.give_the_outsider_records()
 
