@@ -76,6 +76,8 @@ class UploadLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        if length <= min(settings.PUBLIC_UPLOAD_MAX_BYTES, settings.UPLOAD_MAX_BYTES):
+            return self.get_response(request)  # nearly every request: who sends it is moot
         limit = settings.UPLOAD_MAX_BYTES
         if not request.path.startswith(("/api/", "/dav/")) and not request.user.is_authenticated:
             limit = settings.PUBLIC_UPLOAD_MAX_BYTES
