@@ -68,8 +68,11 @@ def _write(
 ) -> AuditEvent | None:
     state = acting.current()
     record = (label, str(pk))
-    if state is not None and _already_said(state, action, record):
-        return None
+    if state is not None:
+        if _already_said(state, action, record):
+            return None
+        if action not in AUTOMATIC:
+            _supersede(state, record)
     event = AuditEvent.objects.create(
         workspace_id=workspace_id,
         actor_id=actor_id,
@@ -98,11 +101,15 @@ def _already_said(state: acting.Acting, action: str, record: tuple[str, str]) ->
         return record in state.named or (
             action == "change" and ("create", *record) in state.recorded
         )
+    return False
+
+
+def _supersede(state: acting.Acting, record: tuple[str, str]) -> None:
+    """A named action on *record* takes the place of its automatic event in this request."""
     state.named.add(record)
     automatic = state.automatic.pop(record, None)
     if automatic is not None:
         AuditEvent.objects.filter(pk=automatic).delete()
-    return False
 
 
 def audit_record(
