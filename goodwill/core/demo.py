@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
 from goodwill.accounts.models import Membership, Role, User, Workspace, default_business_hours
+from goodwill.core import acting
 
 DEMO_EMAIL = "demo@goodwill.local"
 DEMO_PASSWORD = "demo"
@@ -63,5 +64,8 @@ def build_demo() -> Workspace:
         Membership.objects.update_or_create(
             workspace=workspace, user=assistant, defaults={"role": Role.ASSISTANT}
         )
-        demo_fill(workspace, owner)
+        # Made by Maya from the command line (`goodwill demo`), so the Audit trail settings page
+        # shows from the start who made each record, as it will for what a newcomer adds.
+        with acting.acting(owner.pk, "cli"):
+            demo_fill(workspace, owner)
     return workspace

@@ -171,3 +171,14 @@ class AuditPageTests(GoodwillTestCase):
         with CaptureQueriesContext(connection) as many:
             self.client.get("/settings/audit/")
         assert len(many) == len(few)
+
+
+class DemoAuditTests(GoodwillTestCase):
+    def test_the_demo_workspace_shows_who_made_its_records(self):
+        from goodwill.core.demo import DEMO_EMAIL, build_demo
+
+        workspace = build_demo()
+        recorded = set(trail(workspace))
+        assert ("create", "people.contact", DEMO_EMAIL, "cli") in recorded
+        self.client.force_login(workspace.memberships.get(role="owner").user)
+        self.assertContains(self.client.get("/settings/audit/"), "<td>created</td>")
